@@ -1,0 +1,157 @@
+"""Filters for the firm and site lists (the CSV and JSON twins use them too)."""
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
+
+from evidence.models import Claim, ClaimType, Confidence
+from hub.listing import Facet, counts_through
+
+from .countries import COUNTRY_CHOICES
+from .models import Firm, FirmKind, Ownership, Region, SanctionsDesignation, Sector, Site, Stage
+
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+YES_NO_UNKNOWN = [*YES_NO, ("unknown", _("Unknown"))]
+
+
+def sector_choices():
+    # A callable, so that the choices are read per request, not at import.
+    return list(Sector.objects.values_list("slug", "name"))
+
+
+class FirmFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Name"), method="filter_text", max_length=200)
+    stage = django_filters.ChoiceFilter(choices=Stage.choices, label=_("Stage"))
+    kind = django_filters.ChoiceFilter(choices=FirmKind.choices, label=_("Kind"))
+    ownership = django_filters.ChoiceFilter(choices=Ownership.choices, label=_("Ownership"))
+    sector = django_filters.ChoiceFilter(
+        field_name="sectors__slug", choices=sector_choices, label=_("Sector")
+    )
+    country = django_filters.ChoiceFilter(choices=COUNTRY_CHOICES, label=_("Country"))
+    sanctioned = django_filters.ChoiceFilter(
+        choices=YES_NO, method="filter_sanctioned", label=_("Under sanctions")
+    )
+    european = django_filters.ChoiceFilter(
+        choices=YES_NO_UNKNOWN, method="filter_european", label=_("Present in European markets")
+    )
+    region = django_filters.ChoiceFilter(
+        choices=Region.choices, method="filter_claims", label=_("Region of activity")
+    )
+    claim_type = django_filters.ChoiceFilter(
+        choices=ClaimType.choices, method="filter_claims", label=_("Claim type")
+    )
+    confidence = django_filters.ChoiceFilter(
+        choices=Confidence.choices, method="filter_claims", label=_("Confidence")
+    )
+    sort = django_filters.OrderingFilter(
+        fields=(
+            ("name_en", "name"),
+            ("stage", "stage"),
+            ("claim_count", "claims"),
+            ("public_id", "id"),
+        ),
+        label=_("Sort by"),
+    )
+
+    class Meta:
+        model = Firm
+        fields = []
+
+    def filter_text(self, queryset, name, value):
+        return queryset.matching(value)
+
+    def filter_sanctioned(self, queryset, name, value):
+        return queryset.filter(sanctioned_q() if value == "yes" else ~sanctioned_q())
+
+    def filter_european(self, queryset, name, value):
+        if value == "unknown":
+            return queryset.filter(european_presence__isnull=True)
+        return queryset.filter(european_presence=(value == "yes"))
+
+    def filter_claims(self, queryset, name, value):
+        claims = Claim.objects.public().filter(firms=OuterRef("pk"), **{name: value})
+        return queryset.filter(Exists(claims))
+
+
+def sanctioned_q():
+    """A firm is under sanctions while it has a published designation that has not ended."""
+    return Exists(
+        SanctionsDesignation.objects.public().filter(firm=OuterRef("pk"), ended_on__isnull=True)
+    )
+
+
+def count_sanctioned(queryset):
+    counts = {"yes": queryset.filter(sanctioned_q()).count()}
+    counts["no"] = queryset.count() - counts["yes"]
+    return counts
+
+
+def count_european(queryset):
+    counts = Facet("european", column="european_presence").counts(queryset)
+    return {
+        "yes": counts.get("True", 0),
+        "no": counts.get("False", 0),
+        "unknown": counts.get("", 0),
+    }
+
+
+def firm_facets():
+    claims = Claim.objects.public()
+    return [
+        Facet("stage"),
+        Facet("kind"),
+        Facet("ownership"),
+        Facet("sector", column="sectors__slug"),
+        Facet("country"),
+        Facet("sanctioned", count=count_sanctioned),
+        Facet("european", count=count_european),
+        Facet("region", count=counts_through(claims, "firms", "region")),
+        Facet("claim_type", count=counts_through(claims, "firms", "claim_type")),
+        Facet("confidence", count=counts_through(claims, "firms", "confidence")),
+    ]
+
+
+class SiteFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Name or place"), method="filter_text", max_length=200)
+    kind = django_filters.ChoiceFilter(choices=Site.Kind.choices, label=_("Kind"))
+    region = django_filters.ChoiceFilter(choices=Region.choices, label=_("Region"))
+    coordinate_precision = django_filters.ChoiceFilter(
+        choices=Site.Precision.choices, label=_("Location precision")
+    )
+    operating_status = django_filters.ChoiceFilter(
+        choices=Site.OperatingStatus.choices, label=_("Operating status")
+    )
+    firm = django_filters.CharFilter(
+        method="filter_firm", label=_("Firm identifier"), max_length=16, widget=forms.HiddenInput
+    )
+    sort = django_filters.OrderingFilter(
+        fields=(
+            ("name_en", "name"),
+            ("region", "region"),
+            ("kind", "kind"),
+            ("claim_count", "claims"),
+            ("public_id", "id"),
+        ),
+        label=_("Sort by"),
+    )
+
+    class Meta:
+        model = Site
+        fields = []
+
+    def filter_text(self, queryset, name, value):
+        return queryset.matching(value)
+
+    def filter_firm(self, queryset, name, value):
+        claims = Claim.objects.public().filter(sites=OuterRef("pk"), firms__public_id=value)
+        return queryset.filter(Exists(claims))
+
+
+def site_facets():
+    return [
+        Facet("kind"),
+        Facet("region"),
+        Facet("coordinate_precision"),
+        Facet("operating_status"),
+    ]

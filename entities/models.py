@@ -1,0 +1,471 @@
+"""Firms, the relationships between them, the sites they work at, sanctions.
+
+A firm or site is described once, in every script it is known by, with the
+identifiers that let a reader match it to a register. Whatever the hub says
+*about* a firm (that it supplied, financed, joined) is a Claim in the
+evidence app, with its citations; this app only holds who and where.
+"""
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from hub.models import (
+    DatePrecision,
+    PublicRecord,
+    format_partial_date,
+    public_id_constraint,
+)
+
+from .countries import COUNTRY_CHOICES
+from .querysets import FirmQuerySet, RelationshipQuerySet, SiteQuerySet
+
+
+class Stage(models.IntegerChoices):
+    """The three-stage progression of Chinese engagement described in the seed research."""
+
+    PRIVATE_SUPPLIERS = 1, _("Stage 1 · private equipment suppliers")
+    NETWORKS = 2, _("Stage 2 · Belt and Road para-diplomatic and academic networks")
+    STATE_CAPITAL = 3, _("Stage 3 · state capital")
+
+
+STAGE_EXPLANATIONS = {
+    Stage.PRIVATE_SUPPLIERS: _(
+        "Privately controlled or publicly listed manufacturers and traders that supply "
+        "machinery, parts, telecom hardware and payment channels, usually through Russian "
+        "or third-country intermediaries. Low diplomatic cost; deniable."
+    ),
+    Stage.NETWORKS: _(
+        "Belt and Road para-diplomatic and academic networks: alliances, committees and "
+        "business associations that normalise contact with institutions in the occupied "
+        "territories."
+    ),
+    Stage.STATE_CAPITAL: _(
+        "Chinese state-owned enterprises and state finance exploring or making investments: "
+        "a decision of the Chinese state rather than a commercial accident."
+    ),
+}
+
+
+class Region(models.TextChoices):
+    """Occupied regions, named as parts of Ukraine. There is deliberately no "Russia"."""
+
+    CRIMEA = "crimea", _("Autonomous Republic of Crimea")
+    SEVASTOPOL = "sevastopol", _("Sevastopol")
+    DONETSK = "donetsk", _("Donetsk oblast")
+    LUHANSK = "luhansk", _("Luhansk oblast")
+    ZAPORIZHZHIA = "zaporizhzhia", _("Zaporizhzhia oblast")
+    KHERSON = "kherson", _("Kherson oblast")
+    SEVERAL = "several", _("Several occupied regions")
+
+
+class Sector(models.Model):
+    """A controlled vocabulary of economic sectors (mining machinery, telecom, ...)."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class FirmKind(models.TextChoices):
+    COMPANY = "company", _("Company")
+    STATE_OWNED = "soe", _("State-owned enterprise")
+    NETWORK = "network", _("Network organisation")
+    ACADEMIC = "academic", _("Academic institution")
+    FINANCIAL = "financial", _("Financial institution")
+    INTERMEDIARY = "intermediary", _("Intermediary")
+
+
+class Ownership(models.TextChoices):
+    PRIVATE = "private", _("Private")
+    LISTED = "listed", _("Publicly listed")
+    CENTRAL_SOE = "central_soe", _("Central state-owned enterprise")
+    LOCAL_SOE = "local_soe", _("Local state-owned enterprise")
+    NON_PROFIT = "non_profit", _("Association or non-profit")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class Firm(PublicRecord):
+    ID_PREFIX = "F"
+    DETAIL_URL_NAME = "entities:firm_detail"
+
+    Kind = FirmKind
+
+    Ownership = Ownership
+
+    name_en = models.CharField(_("name (English)"), max_length=255)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=255, blank=True)
+    name_ru = models.CharField(_("name (Russian)"), max_length=255, blank=True)
+    name_uk = models.CharField(_("name (Ukrainian)"), max_length=255, blank=True)
+    short_name = models.CharField(_("short name"), max_length=100, blank=True)
+    aliases = models.TextField(_("aliases"), blank=True, help_text=_("One name per line."))
+    identified = models.BooleanField(
+        _("identified"),
+        default=True,
+        help_text=_("False for a firm the sources describe but do not name."),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    ownership = models.CharField(
+        _("ownership"),
+        max_length=20,
+        choices=Ownership.choices,
+        default=Ownership.UNKNOWN,
+    )
+    exchange = models.CharField(_("stock exchange"), max_length=100, blank=True)
+    ticker = models.CharField(_("ticker"), max_length=20, blank=True)
+    country = models.CharField(
+        _("country"),
+        max_length=2,
+        default="CN",
+        choices=COUNTRY_CHOICES,
+        help_text=_("Country of registration (ISO 3166-1 alpha-2)."),
+    )
+    uscc = models.CharField(_("Unified Social Credit Code"), max_length=18, blank=True)
+    lei = models.CharField(_("LEI"), max_length=20, blank=True)
+    inn = models.CharField(_("Russian INN"), max_length=12, blank=True)
+    ogrn = models.CharField(_("Russian OGRN"), max_length=15, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    sectors = models.ManyToManyField(Sector, related_name="firms", blank=True)
+    stage = models.PositiveSmallIntegerField(
+        _("engagement stage"), choices=Stage.choices, null=True, blank=True
+    )
+    european_presence = models.BooleanField(
+        _("present in European markets"),
+        null=True,
+        blank=True,
+        help_text=_("Empty when unknown."),
+    )
+    european_presence_note = models.TextField(_("European presence, details"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    objects = FirmQuerySet.as_manager()
+
+    class Meta(PublicRecord.Meta):
+        ordering = ["name_en", "public_id"]
+        constraints = [
+            *PublicRecord.Meta.constraints,
+            public_id_constraint("F", "firm"),
+            models.CheckConstraint(condition=Q(kind__in=FirmKind.values), name="firm_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(ownership__in=Ownership.values), name="firm_ownership_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(stage__isnull=True) | Q(stage__in=Stage.values),
+                name="firm_stage_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(ownership="listed") | ~Q(ticker=""),
+                name="firm_listed_has_ticker",
+            ),
+            models.CheckConstraint(condition=~Q(name_en=""), name="firm_has_english_name"),
+            models.UniqueConstraint(
+                fields=["uscc"], condition=~Q(uscc=""), name="firm_uscc_unique"
+            ),
+            models.UniqueConstraint(fields=["lei"], condition=~Q(lei=""), name="firm_lei_unique"),
+            models.UniqueConstraint(fields=["inn"], condition=~Q(inn=""), name="firm_inn_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["stage", "status"]),
+            models.Index(fields=["kind"]),
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self):
+        return self.short_name or self.name_en
+
+    @property
+    def alias_list(self):
+        return [line.strip() for line in self.aliases.splitlines() if line.strip()]
+
+    @property
+    def other_names(self):
+        """Names in other scripts, labelled by language, for profiles and search hits."""
+        names = [("zh", _("Chinese"), self.name_zh), ("ru", _("Russian"), self.name_ru)]
+        names.append(("uk", _("Ukrainian"), self.name_uk))
+        return [(code, label, name) for code, label, name in names if name]
+
+    @property
+    def identifiers(self):
+        pairs = [
+            (_("Unified Social Credit Code"), self.uscc),
+            (_("LEI"), self.lei),
+            (_("INN"), self.inn),
+            (_("OGRN"), self.ogrn),
+        ]
+        return [(label, value) for label, value in pairs if value]
+
+
+class Authority(models.TextChoices):
+    US_OFAC = "us_ofac", _("United States · Treasury (OFAC)")
+    US_BIS = "us_bis", _("United States · Commerce (BIS Entity List)")
+    EU = "eu", _("European Union")
+    UK = "uk", _("United Kingdom")
+    UA = "ua", _("Ukraine (NSDC)")
+    OTHER = "other", _("Other")
+
+
+class SanctionsDesignation(PublicRecord):
+    """A listing of a firm by a sanctions authority; an ended listing keeps its end date."""
+
+    ID_PREFIX = "D"
+
+    Authority = Authority
+
+    firm = models.ForeignKey(Firm, on_delete=models.PROTECT, related_name="designations")
+    authority = models.CharField(_("authority"), max_length=12, choices=Authority.choices)
+    programme = models.CharField(_("programme"), max_length=255)
+    listed_on = models.DateField(_("listed on"))
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    reference = models.CharField(_("reference"), max_length=255, blank=True)
+    reference_url = models.URLField(_("reference URL"), blank=True)
+    source = models.ForeignKey(
+        "evidence.Source",
+        on_delete=models.PROTECT,
+        related_name="designations",
+        null=True,
+        blank=True,
+    )
+
+    class Meta(PublicRecord.Meta):
+        ordering = ["listed_on", "public_id"]
+        constraints = [
+            *PublicRecord.Meta.constraints,
+            public_id_constraint("D", "sanctionsdesignation"),
+            models.CheckConstraint(
+                condition=Q(authority__in=Authority.values),
+                name="designation_authority_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("listed_on")),
+                name="designation_ends_after_it_starts",
+            ),
+        ]
+
+    def get_absolute_url(self):
+        return self.firm.get_absolute_url() + "#sanctions"
+
+    @property
+    def is_active(self):
+        return self.ended_on is None
+
+
+class RelationshipKind(models.TextChoices):
+    PARENT = "parent", _("parent of")
+    SHAREHOLDER = "shareholder", _("shareholder in")
+    DISTRIBUTOR = "distributor", _("distributor for")
+    INTERMEDIARY = "intermediary", _("intermediary for")
+    MEMBER = "member", _("member of")
+    PARTNER = "partner", _("partner of")
+
+
+class Relationship(PublicRecord):
+    """A directed tie between two firms: `source_firm` <kind> `target_firm`."""
+
+    ID_PREFIX = "R"
+    DETAIL_URL_NAME = "entities:relationship_detail"
+
+    Kind = RelationshipKind
+
+    source_firm = models.ForeignKey(
+        Firm, on_delete=models.PROTECT, related_name="relationships_out"
+    )
+    target_firm = models.ForeignKey(Firm, on_delete=models.PROTECT, related_name="relationships_in")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    description = models.TextField(_("description"), blank=True)
+    start_date = models.DateField(_("from"), null=True, blank=True)
+    start_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    end_date = models.DateField(_("until"), null=True, blank=True)
+    end_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+
+    objects = RelationshipQuerySet.as_manager()
+
+    class Meta(PublicRecord.Meta):
+        constraints = [
+            *PublicRecord.Meta.constraints,
+            public_id_constraint("R", "relationship"),
+            models.CheckConstraint(
+                condition=Q(kind__in=RelationshipKind.values),
+                name="relationship_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(source_firm=models.F("target_firm")),
+                name="relationship_not_reflexive",
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
+                name="relationship_ends_after_it_starts",
+            ),
+            models.UniqueConstraint(
+                fields=["source_firm", "target_firm", "kind"],
+                name="relationship_unique_edge",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.source_firm} — {self.get_kind_display()} — {self.target_firm}"
+
+    @property
+    def period(self):
+        start = format_partial_date(self.start_date, self.start_precision)
+        end = format_partial_date(self.end_date, self.end_precision)
+        if start and end:
+            return f"{start} – {end}"
+        if start:
+            return _("since %(date)s") % {"date": start}
+        return end and _("until %(date)s") % {"date": end}
+
+
+class SiteKind(models.TextChoices):
+    COAL_MINE = "coal_mine", _("Coal mine")
+    QUARRY = "quarry", _("Quarry")
+    PORT = "port", _("Port")
+    RAIL = "rail", _("Railway")
+    TELECOM = "telecom", _("Telecom installation")
+    BANK_BRANCH = "bank_branch", _("Bank branch")
+    PLANT = "plant", _("Plant")
+    CULTURAL_CENTRE = "cultural_centre", _("Cultural centre")
+    OTHER = "other", _("Other")
+
+
+class CoordinatePrecision(models.TextChoices):
+    EXACT = "exact", _("Exact location")
+    LOCALITY = "locality", _("Locality (town or village)")
+    REGION = "region", _("Region only")
+    NONE = "none", _("No location")
+
+
+class OperatingStatus(models.TextChoices):
+    OPERATING = "operating", _("Operating")
+    IDLE = "idle", _("Idle")
+    UNDER_CONSTRUCTION = "construction", _("Under construction")
+    CLOSED = "closed", _("Closed")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class Site(PublicRecord):
+    """A place in the occupied territories: a mine, a quarry, a port, a network of masts."""
+
+    ID_PREFIX = "S"
+    DETAIL_URL_NAME = "entities:site_detail"
+
+    Kind = SiteKind
+
+    Precision = CoordinatePrecision
+
+    OperatingStatus = OperatingStatus
+
+    name_en = models.CharField(_("name (English)"), max_length=255)
+    name_uk = models.CharField(_("name (Ukrainian)"), max_length=255, blank=True)
+    name_ru = models.CharField(_("name (Russian)"), max_length=255, blank=True)
+    aliases = models.TextField(_("aliases"), blank=True, help_text=_("One name per line."))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    region = models.CharField(_("occupied region"), max_length=20, choices=Region.choices)
+    locality = models.CharField(_("locality"), max_length=255, blank=True)
+    latitude = models.DecimalField(
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(44), MaxValueValidator(53)],
+    )
+    longitude = models.DecimalField(
+        max_digits=8,
+        decimal_places=5,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(22), MaxValueValidator(41)],
+    )
+    coordinate_precision = models.CharField(
+        _("coordinate precision"),
+        max_length=10,
+        choices=Precision.choices,
+        default=Precision.NONE,
+    )
+    occupied_since = models.DateField(_("occupied since"), null=True, blank=True)
+    occupied_since_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    operating_status = models.CharField(
+        _("operating status"),
+        max_length=12,
+        choices=OperatingStatus.choices,
+        default=OperatingStatus.UNKNOWN,
+    )
+    quantity = models.PositiveIntegerField(
+        _("number of installations"),
+        null=True,
+        blank=True,
+        help_text=_("Set when one record stands for many similar installations."),
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    objects = SiteQuerySet.as_manager()
+
+    class Meta(PublicRecord.Meta):
+        ordering = ["name_en", "public_id"]
+        constraints = [
+            *PublicRecord.Meta.constraints,
+            public_id_constraint("S", "site"),
+            models.CheckConstraint(condition=Q(kind__in=SiteKind.values), name="site_kind_valid"),
+            models.CheckConstraint(condition=Q(region__in=Region.values), name="site_region_valid"),
+            # Coordinates come in pairs, inside Ukraine's bounding box, and a
+            # site without coordinates says so in its precision.
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        latitude__isnull=True,
+                        longitude__isnull=True,
+                        coordinate_precision="none",
+                    )
+                    | Q(
+                        # Spelled out: a CHECK on NULL would pass silently.
+                        latitude__isnull=False,
+                        longitude__isnull=False,
+                        latitude__gte=44,
+                        latitude__lte=53,
+                        longitude__gte=22,
+                        longitude__lte=41,
+                        coordinate_precision__in=["exact", "locality", "region"],
+                    )
+                ),
+                name="site_coordinates_consistent",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["region", "status"]),
+            models.Index(fields=["kind"]),
+        ]
+
+    def __str__(self):
+        return self.name_en
+
+    @property
+    def other_names(self):
+        names = [
+            ("uk", _("Ukrainian"), self.name_uk),
+            ("ru", _("Russian"), self.name_ru),
+        ]
+        return [(code, label, name) for code, label, name in names if name]
+
+    @property
+    def alias_list(self):
+        return [line.strip() for line in self.aliases.splitlines() if line.strip()]
+
+    @property
+    def occupied_since_display(self):
+        return format_partial_date(self.occupied_since, self.occupied_since_precision)

@@ -1,0 +1,102 @@
+"""Named reads of firms, relationships and sites.
+
+Views, exports and tests call these methods rather than building querysets
+themselves, so that every page reads the same rows with the same joins and
+a fixed number of queries.
+"""
+
+from django.db.models import Count, Prefetch, Q
+
+from hub.models import PublicRecordQuerySet, Status
+
+
+def name_search_q(text, fields):
+    """Case-insensitive substring match of `text` against any of `fields`."""
+    query = Q()
+    for field in fields:
+        query |= Q(**{f"{field}__icontains": text})
+    return query
+
+
+class FirmQuerySet(PublicRecordQuerySet):
+    NAME_FIELDS = (
+        "name_en",
+        "name_zh",
+        "name_ru",
+        "name_uk",
+        "short_name",
+        "aliases",
+        "ticker",
+    )
+
+    def matching(self, text):
+        return self.filter(name_search_q(text, self.NAME_FIELDS))
+
+    def with_claim_count(self):
+        return self.annotate(
+            claim_count=Count("claims", filter=Q(claims__status=Status.PUBLISHED), distinct=True)
+        )
+
+    def for_list(self):
+        return self.with_claim_count().prefetch_related("sectors")
+
+    def for_profile(self):
+        from .models import Relationship, SanctionsDesignation
+
+        return self.prefetch_related(
+            "sectors",
+            Prefetch(
+                "designations",
+                queryset=SanctionsDesignation.objects.public().select_related("source"),
+                to_attr="public_designations",
+            ),
+            Prefetch(
+                "relationships_out",
+                queryset=Relationship.objects.public().for_display(),
+                to_attr="public_relationships_out",
+            ),
+            Prefetch(
+                "relationships_in",
+                queryset=Relationship.objects.public().for_display(),
+                to_attr="public_relationships_in",
+            ),
+        )
+
+
+class RelationshipQuerySet(PublicRecordQuerySet):
+    def for_display(self):
+        """Relationships whose both ends are public, with the firms joined in."""
+        return self.filter(
+            source_firm__status=Status.PUBLISHED, target_firm__status=Status.PUBLISHED
+        ).select_related("source_firm", "target_firm")
+
+    def for_profile(self):
+        # Imported here: evidence's models import this app's models.
+        from evidence.models import Citation
+
+        return self.select_related("source_firm", "target_firm").prefetch_related(
+            Prefetch(
+                "citations",
+                queryset=Citation.objects.public().for_display(),
+                to_attr="public_citations",
+            )
+        )
+
+
+class SiteQuerySet(PublicRecordQuerySet):
+    NAME_FIELDS = ("name_en", "name_uk", "name_ru", "aliases", "locality")
+
+    def matching(self, text):
+        return self.filter(name_search_q(text, self.NAME_FIELDS))
+
+    def with_claim_count(self):
+        return self.annotate(
+            claim_count=Count("claims", filter=Q(claims__status=Status.PUBLISHED), distinct=True)
+        )
+
+    def for_list(self):
+        return self.with_claim_count()
+
+    def linked_to_firm(self, firm):
+        """Sites that a published claim ties to `firm`."""
+        return self.filter(claims__firms=firm, claims__status=Status.PUBLISHED).distinct()

@@ -1,0 +1,89 @@
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_safe
+
+from evidence.footnotes import footnoted_claims
+from evidence.models import Claim
+from hub.listing import render_list
+from hub.records import tombstone_or
+
+from .filters import FirmFilter, SiteFilter, firm_facets, site_facets
+from .models import Firm, Relationship, Site
+
+
+@require_safe
+def firm_list(request):
+    return render_list(
+        request,
+        template="entities/firm_list.html",
+        filterset_class=FirmFilter,
+        queryset=Firm.objects.public().for_list(),
+        facets=firm_facets(),
+    )
+
+
+@require_safe
+@tombstone_or(Firm.objects.for_profile())
+def firm_detail(request, firm):
+    claims = (
+        Claim.objects.public()
+        .about_firm(firm)
+        .for_display()
+        .order_by("claim_type", "date_start", "public_id")
+    )
+    grouped, footnotes = footnoted_claims(claims, group_by_type=True)
+    return render(
+        request,
+        "entities/firm_detail.html",
+        {
+            "firm": firm,
+            "claim_groups": grouped,
+            "footnotes": footnotes,
+            "sources": _unique_sources(footnotes),
+            "sites": Site.objects.public().linked_to_firm(firm),
+        },
+    )
+
+
+@require_safe
+def site_list(request):
+    return render_list(
+        request,
+        template="entities/site_list.html",
+        filterset_class=SiteFilter,
+        queryset=Site.objects.public().for_list(),
+        facets=site_facets(),
+    )
+
+
+@require_safe
+@tombstone_or(Site.objects.all())
+def site_detail(request, site):
+    claims = (
+        Claim.objects.public().about_site(site).for_display().order_by("date_start", "public_id")
+    )
+    claims, footnotes = footnoted_claims(claims)
+    return render(
+        request,
+        "entities/site_detail.html",
+        {
+            "site": site,
+            "claims": claims,
+            "footnotes": footnotes,
+            "sources": _unique_sources(footnotes),
+        },
+    )
+
+
+@require_safe
+@tombstone_or(Relationship.objects.for_profile())
+def relationship_detail(request, relationship):
+    if not relationship.source_firm.is_public or not relationship.target_firm.is_public:
+        return redirect(relationship.source_firm)
+    return render(request, "entities/relationship_detail.html", {"relationship": relationship})
+
+
+def _unique_sources(footnotes):
+    seen = {}
+    for note in footnotes:
+        seen.setdefault(note.citation.source_id, note.citation.source)
+    return sorted(seen.values(), key=lambda source: source.title.casefold())

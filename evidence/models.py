@@ -1,0 +1,265 @@
+"""Sources, the claims drawn from them, and the citations that tie the two.
+
+A Claim is one checkable statement. It is never public without a Citation
+saying where in which Source it comes from (page, paragraph, timestamp or
+quote); the citation's locator is required by a database constraint, and the
+"at least one citation" rule, which spans rows, is checked when records are
+published (see `evidence.checks`).
+"""
+
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from entities.models import Region, Stage
+from hub.models import (
+    DatePrecision,
+    PublicRecord,
+    format_partial_date,
+    public_id_constraint,
+)
+
+from .querysets import CitationQuerySet, ClaimQuerySet, SourceQuerySet
+
+
+class SourceKind(models.TextChoices):
+    NGO_REPORT = "ngo_report", _("NGO report")
+    MEDIA = "media", _("Media")
+    OCCUPATION_STATEMENT = "occupation_statement", _("Occupation-authority statement")
+    CORPORATE_FILING = "corporate_filing", _("Corporate filing")
+    ACADEMIC = "academic", _("Academic research")
+    TRADE_DATA = "trade_data", _("Trade data")
+    SOCIAL_MEDIA = "social_media", _("Social media")
+    GOVERNMENT = "government", _("Government or regulator")
+    REGISTER = "register", _("Official register or listing")
+
+
+class Reliability(models.TextChoices):
+    A = "A", _("A · established, independent, with a record of accuracy")
+    B = "B", _("B · generally reliable; not independently verified here")
+    C = "C", _("C · interested party: used for what it says of itself")
+    D = "D", _("D · unverified or anonymous")
+
+
+class Source(PublicRecord):
+    ID_PREFIX = "SRC"
+    DETAIL_URL_NAME = "evidence:source_detail"
+
+    Kind = SourceKind
+
+    Reliability = Reliability
+
+    title = models.CharField(_("title"), max_length=500)
+    publisher = models.CharField(_("publisher"), max_length=255)
+    author = models.CharField(_("author"), max_length=255, blank=True)
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    url = models.URLField(_("URL"), max_length=1000, blank=True)
+    archived_url = models.URLField(_("archived copy"), max_length=1000, blank=True)
+    published_on = models.DateField(_("published"), null=True, blank=True)
+    published_precision = models.CharField(
+        max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    accessed_on = models.DateField(_("accessed"), null=True, blank=True)
+    language = models.CharField(
+        _("language"), max_length=8, help_text=_("BCP 47 code: en, uk, ru, zh …")
+    )
+    reliability = models.CharField(
+        _("reliability grade"), max_length=1, choices=Reliability.choices
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    objects = SourceQuerySet.as_manager()
+
+    class Meta(PublicRecord.Meta):
+        constraints = [
+            *PublicRecord.Meta.constraints,
+            public_id_constraint("SRC", "source"),
+            models.CheckConstraint(
+                condition=Q(kind__in=SourceKind.values), name="source_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(reliability__in=Reliability.values),
+                name="source_reliability_valid",
+            ),
+            models.CheckConstraint(condition=~Q(title=""), name="source_has_title"),
+        ]
+        indexes = [models.Index(fields=["kind", "status"])]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def published_display(self):
+        return format_partial_date(self.published_on, self.published_precision)
+
+
+class ClaimType(models.TextChoices):
+    EQUIPMENT_SUPPLY = "equipment_supply", _("Equipment supply")
+    SERVICING = "servicing", _("Servicing")
+    FINANCE = "finance", _("Finance and payments")
+    TELECOM = "telecom", _("Telecom")
+    INVESTMENT = "investment", _("Investment or partnership")
+    NETWORK = "network", _("Network membership")
+    LOGISTICS = "logistics", _("Logistics and transit")
+    PRESENCE = "presence", _("Presence")
+
+
+class Confidence(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed by independent sources")
+    SINGLE_SOURCE = "single_source", _("Single source")
+    ALLEGED = "alleged", _("Alleged")
+    DISPUTED = "disputed", _("Disputed")
+
+
+class Claim(PublicRecord):
+    ID_PREFIX = "C"
+    DETAIL_URL_NAME = "evidence:claim_detail"
+
+    Type = ClaimType
+
+    Confidence = Confidence
+
+    statement = models.TextField(_("statement"))
+    claim_type = models.CharField(_("type"), max_length=20, choices=Type.choices)
+    firms = models.ManyToManyField("entities.Firm", related_name="claims", blank=True)
+    sites = models.ManyToManyField("entities.Site", related_name="claims", blank=True)
+    region = models.CharField(
+        _("occupied region"), max_length=20, choices=Region.choices, blank=True
+    )
+    date_start = models.DateField(_("date"), null=True, blank=True)
+    date_end = models.DateField(_("until"), null=True, blank=True)
+    date_precision = models.CharField(
+        _("date precision"),
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+    )
+    stage = models.PositiveSmallIntegerField(
+        _("engagement stage"), choices=Stage.choices, null=True, blank=True
+    )
+    confidence = models.CharField(_("confidence"), max_length=16, choices=Confidence.choices)
+    figure_low = models.DecimalField(
+        _("figure"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    figure_high = models.DecimalField(
+        _("figure (upper bound)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    figure_unit = models.CharField(_("unit of the figure"), max_length=60, blank=True)
+    firm_response = models.TextField(_("the firm's response"), blank=True)
+    firm_response_date = models.DateField(_("response date"), null=True, blank=True)
+
+    objects = ClaimQuerySet.as_manager()
+
+    class Meta(PublicRecord.Meta):
+        constraints = [
+            *PublicRecord.Meta.constraints,
+            public_id_constraint("C", "claim"),
+            models.CheckConstraint(
+                condition=Q(claim_type__in=ClaimType.values), name="claim_type_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(confidence__in=Confidence.values),
+                name="claim_confidence_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(region="") | Q(region__in=Region.values),
+                name="claim_region_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(stage__isnull=True) | Q(stage__in=Stage.values),
+                name="claim_stage_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(date_end__isnull=True)
+                | (Q(date_start__isnull=False) & Q(date_end__gte=F("date_start"))),
+                name="claim_period_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(figure_high__isnull=True)
+                | (Q(figure_low__isnull=False) & Q(figure_high__gte=F("figure_low"))),
+                name="claim_figure_range_ordered",
+            ),
+            models.CheckConstraint(condition=~Q(statement=""), name="claim_has_statement"),
+        ]
+        indexes = [
+            models.Index(fields=["claim_type", "status"]),
+            models.Index(fields=["region", "status"]),
+            models.Index(fields=["confidence"]),
+            models.Index(fields=["date_start"]),
+        ]
+
+    def __str__(self):
+        return f"{self.public_id}: {self.statement[:80]}"
+
+    @property
+    def when(self):
+        start = format_partial_date(self.date_start, self.date_precision)
+        end = format_partial_date(self.date_end, self.date_precision)
+        return f"{start} – {end}" if end else start
+
+    @property
+    def figure(self):
+        if self.figure_low is None:
+            return ""
+        text = _plain_number(self.figure_low)
+        if self.figure_high is not None:
+            text = f"{text}–{_plain_number(self.figure_high)}"
+        return f"{text} {self.figure_unit}".strip()
+
+
+def _plain_number(value):
+    """6000.00 -> "6000", 8.50 -> "8.5"."""
+    return f"{Decimal(value).normalize():f}"
+
+
+class Citation(PublicRecord):
+    """Where in a source a claim (or a relationship between firms) is supported."""
+
+    ID_PREFIX = "CIT"
+    DETAIL_URL_NAME = "evidence:citation_detail"
+
+    claim = models.ForeignKey(
+        Claim, on_delete=models.PROTECT, related_name="citations", null=True, blank=True
+    )
+    relationship = models.ForeignKey(
+        "entities.Relationship",
+        on_delete=models.PROTECT,
+        related_name="citations",
+        null=True,
+        blank=True,
+    )
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
+    locator = models.CharField(
+        _("locator"),
+        max_length=255,
+        help_text=_("Where in the source: page, paragraph, timestamp or section."),
+    )
+    quote = models.TextField(_("quote"), blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    objects = CitationQuerySet.as_manager()
+
+    class Meta(PublicRecord.Meta):
+        constraints = [
+            *PublicRecord.Meta.constraints,
+            public_id_constraint("CIT", "citation"),
+            models.CheckConstraint(condition=~Q(locator=""), name="citation_has_locator"),
+            # A citation supports exactly one thing: a claim or a relationship.
+            models.CheckConstraint(
+                condition=(
+                    Q(claim__isnull=False, relationship__isnull=True)
+                    | Q(claim__isnull=True, relationship__isnull=False)
+                ),
+                name="citation_has_one_target",
+            ),
+        ]
+
+    @property
+    def target(self):
+        return self.claim or self.relationship

@@ -1,0 +1,54 @@
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_safe
+
+from hub.listing import render_list
+from hub.records import tombstone_or
+
+from .filters import ClaimFilter, SourceFilter, claim_facets, source_facets
+from .footnotes import footnoted_claims
+from .models import Citation, Claim, Source
+
+
+@require_safe
+def claim_list(request):
+    return render_list(
+        request,
+        template="evidence/claim_list.html",
+        filterset_class=ClaimFilter,
+        queryset=Claim.objects.public().for_list(),
+        facets=claim_facets(),
+    )
+
+
+@require_safe
+@tombstone_or(Claim.objects.for_display())
+def claim_detail(request, claim):
+    (claim,), footnotes = footnoted_claims([claim])
+    return render(request, "evidence/claim_detail.html", {"claim": claim, "footnotes": footnotes})
+
+
+@require_safe
+def source_list(request):
+    return render_list(
+        request,
+        template="evidence/source_list.html",
+        filterset_class=SourceFilter,
+        queryset=Source.objects.public().for_list(),
+        facets=source_facets(),
+    )
+
+
+@require_safe
+@tombstone_or(Source.objects.all())
+def source_detail(request, source):
+    citations = Citation.objects.public().of_public_records().filter(source=source)
+    return render(
+        request, "evidence/source_detail.html", {"source": source, "citations": citations}
+    )
+
+
+@require_safe
+@tombstone_or(Citation.objects.select_related("claim", "relationship"))
+def citation_detail(request, citation):
+    """A citation's permanent URL: the footnote on the page of what it supports."""
+    return redirect(f"{citation.target.get_absolute_url()}#{citation.public_id}")

@@ -1,0 +1,134 @@
+"""The machinery shared by every public list: filters, facet counts, pages.
+
+A list page is a django-filter FilterSet over a named queryset, a set of
+facets (each filter choice shown with the number of results it would give),
+and a page of rows. Everything here runs a fixed number of queries: one per
+facet, one count and one page, whatever the size of the data.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import BadRequest
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+PAGE_PARAM = re.compile(r"^[0-9]{1,7}$")
+
+
+@dataclass
+class Facet:
+    """A filter whose choices are shown with their result counts.
+
+    `count` maps a queryset of the listed model (already filtered by every
+    other facet) to {value: number of results}. The default counts the
+    values of a plain column of the same name as the filter.
+    """
+
+    name: str
+    column: str = ""
+    count: object = None
+    _column: str = field(init=False, default="")
+
+    def __post_init__(self):
+        self._column = self.column or self.name
+
+    def counts(self, queryset):
+        if self.count is not None:
+            return self.count(queryset)
+        rows = queryset.order_by().values_list(self._column).annotate(n=Count("pk", distinct=True))
+        return {str(value) if value is not None else "": n for value, n in rows}
+
+
+def counts_through(related_queryset, related_name, column):
+    """Facet counter for values that live on a related table.
+
+    Example: firms by the regions of their claims, counted as distinct firms.
+    """
+
+    def count(queryset):
+        rows = (
+            related_queryset.filter(**{f"{related_name}__in": queryset.values("pk")})
+            .order_by()
+            .values_list(column)
+            .annotate(n=Count(related_name, distinct=True))
+        )
+        return {str(value): n for value, n in rows if value not in (None, "")}
+
+    return count
+
+
+def apply_facet_counts(filterset_class, data, queryset, facets, form):
+    """Label every facet choice of `form` with the count it would give.
+
+    Each facet is counted against the other filters only, so that choosing
+    "stage 1" still shows how many results "stage 2" would give.
+    """
+    for facet in facets:
+        others = data.copy()
+        others.pop(facet.name, None)
+        others.pop("page", None)
+        base = filterset_class(others, queryset=queryset).qs
+        counts = facet.counts(queryset.model.objects.filter(pk__in=base.values("pk")))
+        form_field = form.fields[facet.name]
+        choices = []
+        for value, label in form_field.choices:
+            value = str(getattr(value, "value", value))
+            if value == "":
+                choices.append(("", _("Any")))
+            else:
+                choices.append((value, f"{label} ({counts.get(value, 0)})"))
+        form_field.choices = choices
+
+
+def with_unique_ordering(queryset):
+    """The queryset's ordering (or its model's), ended by the primary key.
+
+    Pages and exports then never repeat or skip a row between two requests,
+    however many rows share a sort value.
+    """
+    ordering = list(queryset.query.order_by) or list(queryset.model._meta.ordering)
+    return queryset.order_by(*ordering, "pk")
+
+
+def paginate(request, queryset, per_page):
+    """One page of `queryset`: 400 for a malformed page number, 404 past the end."""
+    raw = request.GET.get("page", "1")
+    if not PAGE_PARAM.match(raw):
+        raise BadRequest(_("The page number must be a whole number."))
+    number = int(raw)
+    paginator = Paginator(queryset, per_page)
+    if number < 1 or (number > paginator.num_pages):
+        raise Http404(_("There is no page %(number)s of these results.") % {"number": number})
+    return paginator.page(number)
+
+
+def querystring_without(request, *names):
+    """The current query string less `names`, for links that change one parameter."""
+    params = request.GET.copy()
+    for name in names:
+        params.pop(name, None)
+    return params.urlencode()
+
+
+def render_list(request, *, template, filterset_class, queryset, facets, context=None):
+    """Render a filtered, faceted, paginated list page.
+
+    Invalid filters give the page back with the form's errors and status 400,
+    so that a reader sees what to fix and a crawler sees a client error.
+    """
+    filterset = filterset_class(request.GET, queryset=queryset)
+    context = {
+        "filterset": filterset,
+        "querystring": querystring_without(request, "page"),
+        **(context or {}),
+    }
+    if not filterset.is_valid():
+        return render(request, template, {**context, "page": None, "count": 0}, status=400)
+    apply_facet_counts(filterset_class, request.GET, queryset, facets, filterset.form)
+    page = paginate(request, with_unique_ordering(filterset.qs), settings.HUB_PAGE_SIZE)
+    return render(request, template, {**context, "page": page, "count": page.paginator.count})

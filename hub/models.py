@@ -1,0 +1,109 @@
+"""What every public record of the hub has in common.
+
+The hub holds its published state in the live rows: a row the public may see
+has ``status = published``. New rows start as drafts; a withdrawn row keeps
+its identifier and a tombstone, and is never deleted. The abstract base below
+gives each public model the same identifier, status and bookkeeping fields,
+and its queryset the same ``public()`` entry point, so that no view can
+forget the status filter.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class DatePrecision(models.TextChoices):
+    """How much of a date is known: "2024" is stored as 2024-01-01 + YEAR."""
+
+    DAY = "day", _("Day")
+    MONTH = "month", _("Month")
+    YEAR = "year", _("Year")
+
+
+def format_partial_date(value, precision):
+    """Render a date only as precisely as it is known."""
+    if value is None:
+        return ""
+    if precision == DatePrecision.YEAR:
+        return f"{value:%Y}"
+    if precision == DatePrecision.MONTH:
+        return f"{value:%B %Y}"
+    return f"{value.day} {value:%B %Y}"
+
+
+class PublicRecordQuerySet(models.QuerySet):
+    def public(self):
+        """Rows the public may see as live records."""
+        return self.filter(status=Status.PUBLISHED)
+
+    def reachable(self):
+        """Rows that have a public page: published ones, and withdrawn ones as tombstones."""
+        return self.filter(status__in=[Status.PUBLISHED, Status.WITHDRAWN])
+
+
+class PublicRecord(models.Model):
+    """Abstract base: a stable public identifier, a status and its history."""
+
+    # Subclasses set the letter(s) their identifiers start with, e.g. "F".
+    ID_PREFIX = ""
+    # The URL name of the record's page; it takes the public identifier.
+    DETAIL_URL_NAME = ""
+
+    public_id = models.CharField(
+        _("identifier"),
+        max_length=16,
+        unique=True,
+        help_text=_("Stable public identifier; never changed or reused."),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        db_index=True,
+    )
+    withdrawn_reason = models.TextField(_("reason for withdrawal"), blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PublicRecordQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["public_id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values),
+                name="%(app_label)s_%(class)s_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=Status.WITHDRAWN) | ~Q(withdrawn_reason=""),
+                name="%(app_label)s_%(class)s_withdrawal_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return self.public_id
+
+    def get_absolute_url(self):
+        return reverse(self.DETAIL_URL_NAME, args=[self.public_id])
+
+    @property
+    def is_public(self):
+        return self.status == Status.PUBLISHED
+
+
+def public_id_constraint(prefix, model_name):
+    """Identifiers of a table all start with its letter(s): F0001, S0001, ..."""
+    return models.CheckConstraint(
+        condition=Q(public_id__startswith=prefix), name=f"{model_name}_public_id_prefix"
+    )

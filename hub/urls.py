@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("methodology/", views.methodology, name="methodology"),
+    path("search/", views.search, name="search"),
+    path("", include("entities.urls")),
+    path("", include("evidence.urls")),
+    path("staff/admin/", admin.site.urls),
+]
+
+handler400 = "hub.views.bad_request"
+handler404 = "hub.views.page_not_found"
+handler500 = "hub.views.server_error"

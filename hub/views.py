@@ -1,0 +1,104 @@
+"""Site-wide pages: home, methodology, search, and the error pages."""
+
+from django.db.models import Count
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from entities.models import STAGE_EXPLANATIONS, Firm, Site, Stage
+from evidence.models import Claim, ClaimType, Confidence, Reliability, Source
+
+from .methodology import CONFIDENCE_RULES
+
+SEARCH_MAX_LENGTH = 200
+SEARCH_GROUP_SIZE = 10
+
+
+@require_safe
+def home(request):
+    firms_by_stage = dict(
+        Firm.objects.public().order_by().values_list("stage").annotate(n=Count("pk"))
+    )
+    claims_by_stage = dict(
+        Claim.objects.public().order_by().values_list("stage").annotate(n=Count("pk"))
+    )
+    stages = [
+        {
+            "number": stage.value,
+            "label": stage.label,
+            "explanation": STAGE_EXPLANATIONS[stage],
+            "firms": firms_by_stage.get(stage.value, 0),
+            "claims": claims_by_stage.get(stage.value, 0),
+        }
+        for stage in Stage
+    ]
+    context = {
+        "stages": stages,
+        "firm_count": sum(firms_by_stage.values()),
+        "claim_count": sum(claims_by_stage.values()),
+        "site_count": Site.objects.public().count(),
+        "source_count": Source.objects.public().count(),
+        "latest_claims": Claim.objects.public()
+        .for_list()
+        .order_by("-created_at", "-public_id")[:6],
+    }
+    return render(request, "hub/home.html", context)
+
+
+@require_safe
+def methodology(request):
+    return render(
+        request,
+        "hub/methodology.html",
+        {
+            "stages": [(stage, STAGE_EXPLANATIONS[stage]) for stage in Stage],
+            "confidence_rules": CONFIDENCE_RULES,
+            "reliability_grades": Reliability.choices,
+            "claim_types": ClaimType.choices,
+            "confidence_levels": Confidence,
+        },
+    )
+
+
+@require_safe
+def search(request):
+    """Names and statements in any script, grouped by kind of record."""
+    query = request.GET.get("q", "").replace("\x00", "").strip()
+    error = ""
+    groups = []
+    if len(query) > SEARCH_MAX_LENGTH:
+        error = _("Searches are limited to %(n)s characters.") % {"n": SEARCH_MAX_LENGTH}
+    elif query:
+        for label, list_url, queryset in [
+            (_("Firms"), "entities:firm_list", Firm.objects.public().matching(query)),
+            (_("Sites"), "entities:site_list", Site.objects.public().matching(query)),
+            (_("Claims"), "evidence:claim_list", Claim.objects.public().matching(query)),
+            (_("Sources"), "evidence:source_list", Source.objects.public().matching(query)),
+        ]:
+            groups.append(
+                {
+                    "label": label,
+                    "list_url": list_url,
+                    "count": queryset.count(),
+                    "results": list(queryset[:SEARCH_GROUP_SIZE]),
+                }
+            )
+    status = 400 if error else 200
+    return render(
+        request,
+        "hub/search.html",
+        {"query": query, "groups": groups, "error": error},
+        status=status,
+    )
+
+
+def page_not_found(request, exception):
+    return render(request, "hub/404.html", status=404)
+
+
+def bad_request(request, exception):
+    return render(request, "hub/400.html", status=400)
+
+
+def server_error(request):
+    return render(request, "hub/500.html", status=500)
