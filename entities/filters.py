@@ -52,6 +52,7 @@ class FirmFilter(django_filters.FilterSet):
             ("public_id", "id"),
         ),
         label=_("Sort by"),
+        empty_label=_("Default order"),
     )
 
     class Meta:
@@ -134,6 +135,7 @@ class SiteFilter(django_filters.FilterSet):
             ("public_id", "id"),
         ),
         label=_("Sort by"),
+        empty_label=_("Default order"),
     )
 
     class Meta:

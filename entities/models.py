@@ -122,9 +122,10 @@ class Firm(PublicRecord):
     country = models.CharField(
         _("country"),
         max_length=2,
+        blank=True,
         default="CN",
         choices=COUNTRY_CHOICES,
-        help_text=_("Country of registration (ISO 3166-1 alpha-2)."),
+        help_text=_("Country of registration (ISO 3166-1 alpha-2); empty when unknown."),
     )
     uscc = models.CharField(_("Unified Social Credit Code"), max_length=18, blank=True)
     lei = models.CharField(_("LEI"), max_length=20, blank=True)

@@ -51,6 +51,7 @@ class ClaimFilter(django_filters.FilterSet):
     sort = django_filters.OrderingFilter(
         fields=(("date_start", "date"), ("claim_type", "type"), ("public_id", "id")),
         label=_("Sort by"),
+        empty_label=_("Default order"),
     )
 
     class Meta:
@@ -84,6 +85,7 @@ class SourceFilter(django_filters.FilterSet):
             ("public_id", "id"),
         ),
         label=_("Sort by"),
+        empty_label=_("Default order"),
     )
 
     class Meta:

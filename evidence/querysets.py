@@ -36,6 +36,16 @@ class CitationQuerySet(PublicRecordQuerySet):
     def for_display(self):
         return self.select_related("source").order_by("source__published_on", "public_id")
 
+    def of_public_records(self):
+        """Citations whose claim or relationship is itself published."""
+        return (
+            self.filter(
+                Q(claim__status=Status.PUBLISHED) | Q(relationship__status=Status.PUBLISHED)
+            )
+            .select_related("claim", "relationship__source_firm", "relationship__target_firm")
+            .order_by("claim__public_id", "relationship__public_id", "public_id")
+        )
+
 
 class ClaimQuerySet(PublicRecordQuerySet):
     def matching(self, text):

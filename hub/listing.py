@@ -62,27 +62,32 @@ def counts_through(related_queryset, related_name, column):
     return count
 
 
-def apply_facet_counts(filterset_class, data, queryset, facets, form):
-    """Label every facet choice of `form` with the count it would give.
+def filtered_without(filterset, skip):
+    """The filterset's rows under every filter but `skip` (a validated filterset)."""
+    queryset = filterset.queryset.all()
+    for name, value in filterset.form.cleaned_data.items():
+        if name != skip:
+            queryset = filterset.filters[name].filter(queryset, value)
+    return queryset
+
+
+def apply_facet_counts(filterset, facets):
+    """Label every facet choice of the filterset's form with the count it would give.
 
     Each facet is counted against the other filters only, so that choosing
     "stage 1" still shows how many results "stage 2" would give.
     """
+    model = filterset.queryset.model
     for facet in facets:
-        others = data.copy()
-        others.pop(facet.name, None)
-        others.pop("page", None)
-        base = filterset_class(others, queryset=queryset).qs
-        counts = facet.counts(queryset.model.objects.filter(pk__in=base.values("pk")))
-        form_field = form.fields[facet.name]
-        choices = []
-        for value, label in form_field.choices:
-            value = str(getattr(value, "value", value))
-            if value == "":
-                choices.append(("", _("Any")))
-            else:
-                choices.append((value, f"{label} ({counts.get(value, 0)})"))
-        form_field.choices = choices
+        base = filtered_without(filterset, facet.name)
+        counts = facet.counts(model.objects.filter(pk__in=base.values("pk")))
+        form_field = filterset.form.fields[facet.name]
+        # The field adds its own empty choice ("Any") back when choices are set.
+        form_field.choices = [
+            (value, f"{label} ({counts.get(str(value), 0)})")
+            for value, label in form_field.choices
+            if value != ""
+        ]
 
 
 def with_unique_ordering(queryset):
@@ -129,6 +134,6 @@ def render_list(request, *, template, filterset_class, queryset, facets, context
     }
     if not filterset.is_valid():
         return render(request, template, {**context, "page": None, "count": 0}, status=400)
-    apply_facet_counts(filterset_class, request.GET, queryset, facets, filterset.form)
+    apply_facet_counts(filterset, facets)
     page = paginate(request, with_unique_ordering(filterset.qs), settings.HUB_PAGE_SIZE)
     return render(request, template, {**context, "page": page, "count": page.paginator.count})

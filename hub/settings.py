@@ -198,3 +198,6 @@ LOGGING = {
 HUB_DATA_LICENSE = "CC BY 4.0"
 HUB_DATA_LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/"
 HUB_PAGE_SIZE = 50
+
+# django-filter: the empty choice of every filter reads "Any", not dashes.
+FILTERS_EMPTY_CHOICE_LABEL = "Any"

@@ -95,6 +95,8 @@ class Command(BaseCommand):
             elif name == "aliases" and isinstance(raw, list):
                 values[name] = "\n".join(raw)
             else:
+                if isinstance(raw, float):
+                    raw = str(raw)  # 47.45361 must not become 47.4536099999...
                 values[name] = field.to_python(raw if raw is not None else field.get_default())
 
         instance = model.objects.filter(**{key: values[key]}).first()

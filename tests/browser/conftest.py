@@ -1,0 +1,70 @@
+"""Real-browser tests: Playwright driving Debian's Chromium (never a downloaded browser)."""
+
+import io
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls
+# the tests make there are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("HUB_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(settings.BASE_DIR) / "artifacts" / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium is not at {CHROMIUM}: apt-get install chromium (see .ci/run)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def seeded_live(transactional_db, live_server):
+    call_command("load_seeds", stdout=io.StringIO())
+    return live_server
+
+
+@pytest.fixture
+def shoot(page, request):
+    """Save a screenshot at desktop and phone widths into artifacts/."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+
+    def shoot(name):
+        for width in (1280, 360):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.screenshot(
+                path=ARTIFACTS / f"{request.node.name}-{name}-{width}.png", full_page=True
+            )
+            # No page may scroll sideways as a whole on a phone.
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 0, f"{name} scrolls sideways by {overflow}px at {width}px"
+        page.set_viewport_size({"width": 1280, "height": 900})
+
+    return shoot

@@ -1,0 +1,171 @@
+"""The seed dataset: complete, cited, and loaded in one idempotent transaction."""
+
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core import serializers
+from django.core.management import CommandError, call_command
+
+from entities.models import Firm, Relationship, SanctionsDesignation, Site
+from evidence.models import Citation, Claim, Source
+
+pytestmark = pytest.mark.django_db
+SEEDS = Path(settings.BASE_DIR) / "seeds"
+MODELS = [Firm, Relationship, SanctionsDesignation, Site, Source, Claim, Citation]
+
+
+def snapshot():
+    return {
+        model.__name__: serializers.serialize("json", model.objects.order_by("pk"))
+        for model in MODELS
+    }
+
+
+def load(**kwargs):
+    out = io.StringIO()
+    call_command("load_seeds", stdout=out, **kwargs)
+    return out.getvalue()
+
+
+def test_a_second_load_changes_nothing():
+    first = load()
+    assert "0 created" not in first.splitlines()[2]  # firms were created
+    before = snapshot()
+    second = load()
+    assert all(" 0 created, 0 updated" in line for line in second.splitlines()), second
+    assert snapshot() == before
+
+
+def test_a_changed_seed_file_updates_only_that_record(tmp_path):
+    load()
+    folder = tmp_path / "seeds"
+    shutil.copytree(SEEDS, folder)
+    firms = json.loads((folder / "firms.json").read_text())
+    firms[0]["description"] = "Edited description."
+    (folder / "firms.json").write_text(json.dumps(firms, ensure_ascii=False))
+    output = load(directory=str(folder))
+    assert "firms.json: 0 created, 1 updated" in output
+    assert Firm.objects.get(public_id=firms[0]["public_id"]).description == "Edited description."
+
+
+def test_a_bad_row_anywhere_loads_nothing(tmp_path):
+    folder = tmp_path / "seeds"
+    shutil.copytree(SEEDS, folder)
+    citations = json.loads((folder / "citations.json").read_text())
+    citations[-1]["source"] = "SRC9999"  # refers to no source
+    (folder / "citations.json").write_text(json.dumps(citations))
+    with pytest.raises(CommandError, match=r"citations\.json, record"):
+        load(directory=str(folder))
+    assert not Firm.objects.exists()
+    assert not Claim.objects.exists()
+
+
+def test_the_seed_holds_every_firm_and_organisation_of_the_article():
+    load()
+    names = " | ".join(Firm.objects.values_list("name_en", flat=True))
+    for name in [
+        "SANY",
+        "XCMG",
+        "LiuGong",
+        "Huawei",
+        "Zhongxin",
+        "Amma",
+        "Genertec International",
+        "Xinxing",
+        "UnionPay",
+        "Alliance of International Science Organizations",
+        "Belt and Road enterprises alliance",
+        "Silk Road Dialogue Committee",
+        "business associations",
+    ]:
+        assert name.lower() in names.lower(), name
+    assert Firm.objects.filter(identified=False).count() == 1  # the unnamed mine visitors
+
+
+def test_the_four_level_network_is_a_chain_of_memberships():
+    load()
+    anso = Firm.objects.get(name_en__icontains="Alliance of International Science")
+    level2 = Relationship.objects.get(target_firm=anso, kind="member").source_firm
+    level3 = Relationship.objects.get(target_firm=level2, kind="member").source_firm
+    level4 = Relationship.objects.get(target_firm=level3, kind="member").source_firm
+    assert "enterprises alliance" in level2.name_en
+    assert "Silk Road Dialogue" in level3.name_en
+    assert "business associations" in level4.name_en
+
+
+def test_the_seed_holds_the_sites_and_sources_of_the_article():
+    load()
+    sites = " | ".join(Site.objects.values_list("name_en", flat=True)).lower()
+    for name in [
+        "bilorichenska",
+        "karansky",
+        "coal mines",
+        "relay stations",
+        "bank branches",
+        "chinese-language",
+    ]:
+        assert name in sites, name
+    assert Site.objects.get(name_en__icontains="relay").quantity == 6000
+    assert Site.objects.get(name_en__icontains="bank branches").quantity == 79
+    assert Site.objects.get(name_en__icontains="coal mines").quantity == 4
+    publishers = " | ".join(Source.objects.values_list("publisher", flat=True)).lower()
+    for name in ["eastern human rights group", "realna gazeta", "ants", "king's college london"]:
+        assert name in publishers, name
+    assert Source.objects.filter(kind="occupation_statement").exists()
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "unit"),
+    [
+        (17, None, "firms"),
+        (79, None, "bank branches"),
+        (8, 15, "%"),
+        (6000, None, "relay stations"),
+        (4, None, "coal mines"),
+        (2008, None, ""),
+    ],
+)
+def test_every_figure_of_the_article_is_a_claim(low, high, unit):
+    load()
+    claims = (
+        Claim.objects.filter(figure_low=low, figure_high=high)
+        if low != 2008
+        else Claim.objects.filter(statement__contains="2008")
+    )
+    assert claims.exists(), (low, high)
+    if unit:
+        assert unit in claims.first().figure_unit
+
+
+def test_every_published_claim_and_relationship_cites_a_source_with_a_locator():
+    load()
+    for claim in Claim.objects.public():
+        citations = Citation.objects.public().filter(claim=claim)
+        assert citations.exists(), claim.public_id
+        assert all(c.locator.strip() for c in citations)
+    for relationship in Relationship.objects.public():
+        assert Citation.objects.public().filter(relationship=relationship).exists()
+
+
+def test_quotes_from_the_article_are_exact():
+    load()
+    text = (SEEDS / "seed-article.txt").read_text()
+    for citation in Citation.objects.filter(source__public_id="SRC0001"):
+        assert citation.quote in text, citation.public_id
+
+
+def test_no_occupied_site_is_placed_in_russia():
+    load()
+    assert set(Site.objects.values_list("region", flat=True)) <= {
+        "crimea",
+        "sevastopol",
+        "donetsk",
+        "luhansk",
+        "zaporizhzhia",
+        "kherson",
+        "several",
+    }

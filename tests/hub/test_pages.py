@@ -1,0 +1,78 @@
+"""Site-wide pages, and what every page carries."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC_PAGES = [
+    "/",
+    "/firms/",
+    "/sites/",
+    "/claims/",
+    "/sources/",
+    "/methodology/",
+    "/search/?q=SANY",
+    "/firms/F0001/",
+    "/sites/S0001/",
+    "/claims/C0001/",
+    "/sources/SRC0001/",
+    "/relationships/R0001/",
+]
+
+
+@pytest.mark.parametrize("url", PUBLIC_PAGES)
+def test_every_page_states_the_data_licence_and_links_the_methodology(client, seeded, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'href="https://creativecommons.org/licenses/by/4.0/"' in body
+    assert "CC BY 4.0" in body
+    assert 'href="/methodology/' in body
+    assert 'href="#content"' in body  # the skip link
+
+
+def test_home_shows_headline_figures_and_the_three_stages(client, seeded):
+    body = client.get("/").content.decode()
+    assert "17</strong> firms" in body
+    for stage in ["Stage 1", "Stage 2", "Stage 3"]:
+        assert stage in body
+    assert 'action="/search/"' in body
+    assert "/firms/?stage=1" in body
+
+
+def test_methodology_explains_stages_confidence_and_sourcing(client):
+    body = client.get("/methodology/").content.decode()
+    for text in [
+        "Stage 1",
+        "Confirmed by independent sources",
+        "Single source",
+        "Alleged",
+        "Disputed",
+        "Sourcing standard",
+        "never as Russia",
+    ]:
+        assert text in body, text
+
+
+def test_search_finds_names_in_every_script(client, seeded):
+    for query, expected in [
+        ("三一", "SANY"),
+        ("SANY", "SANY"),
+        ("Сани", "SANY"),
+        ("Bilorichenska", "Bilorichenska"),
+    ]:
+        body = client.get("/search/", {"q": query}).content.decode()
+        assert expected in body, query
+
+
+def test_a_citation_permalink_leads_to_its_footnote(client, seeded):
+    response = client.get("/citations/CIT0001/")
+    assert response.status_code == 302
+    assert response["Location"].endswith("#CIT0001")
+
+
+def test_the_csp_header_forbids_inline_script(client):
+    csp = client.get("/").headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    assert "object-src 'none'" in csp

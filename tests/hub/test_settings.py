@@ -1,0 +1,61 @@
+"""Production settings: refuse to start unsafely; pass Django's deployment checks."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+STRONG_KEY = "k3P9v_Qx7L2mZr8TnB4wYc6HdF1sJgUaE5oVtRiXyN0qWlKpMbC"
+
+
+def run_manage(*args, **env):
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "HUB_"))}
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize("key", ["", "short", "django-insecure-" + "x" * 60, "a" * 60])
+def test_production_refuses_a_missing_or_weak_secret_key(key):
+    result = run_manage(
+        "check", HUB_PRODUCTION="1", DJANGO_SECRET_KEY=key, DJANGO_ALLOWED_HOSTS="hub.example.org"
+    )
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is missing or weak" in result.stderr
+
+
+def test_production_refuses_empty_allowed_hosts():
+    result = run_manage("check", HUB_PRODUCTION="1", DJANGO_SECRET_KEY=STRONG_KEY)
+    assert result.returncode != 0
+    assert "DJANGO_ALLOWED_HOSTS is empty" in result.stderr
+
+
+def test_production_settings_pass_the_deployment_checks_without_warnings():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        HUB_PRODUCTION="1",
+        DJANGO_SECRET_KEY=STRONG_KEY,
+        DJANGO_ALLOWED_HOSTS="hub.example.org",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_debug_is_off_unless_asked_for():
+    result = run_manage("shell", "-c", "from django.conf import settings; print(settings.DEBUG)")
+    assert result.stdout.strip().splitlines()[-1] == "False"
+    result = run_manage(
+        "shell", "-c", "from django.conf import settings; print(settings.DEBUG)", DJANGO_DEBUG="1"
+    )
+    assert result.stdout.strip().splitlines()[-1] == "True"
