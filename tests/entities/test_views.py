@@ -96,6 +96,8 @@ def test_firm_profile_footnotes_each_claim_to_its_source(client):
     assert "para 11" in body
     assert "supplied heading machines" in body
     assert f'href="{site.get_absolute_url()}"' in body
+    sources_section = body.split('id="h-sources"')[1].split("</section>")[0]
+    assert "Mines of the Donbas" in sources_section
 
 
 def test_firm_profile_hides_unpublished_claims_sources_and_relationships(client):

@@ -169,3 +169,23 @@ def test_no_occupied_site_is_placed_in_russia():
         "kherson",
         "several",
     }
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "reason"),
+    [
+        ("region", "russia", "not a valid choice"),
+        ("coordinate_precision", "none", "site_coordinates_consistent"),
+    ],
+)
+def test_a_row_breaking_a_rule_names_the_file_record_and_rule(tmp_path, field, value, reason):
+    folder = tmp_path / "seeds"
+    shutil.copytree(SEEDS, folder)
+    sites = json.loads((folder / "sites.json").read_text())
+    located = next(site for site in sites if site.get("latitude"))
+    located[field] = value
+    (folder / "sites.json").write_text(json.dumps(sites, ensure_ascii=False))
+    with pytest.raises(CommandError, match=reason) as error:
+        load(directory=str(folder))
+    assert f"sites.json, record {sites.index(located) + 1}" in str(error.value)
+    assert not Site.objects.exists()

@@ -12,7 +12,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from entities.models import Firm, Relationship, SanctionsDesignation, Sector, Site
 from evidence.models import Citation, Claim, Source
@@ -69,7 +69,7 @@ class Command(BaseCommand):
         for number, row in enumerate(rows, start=1):
             try:
                 outcome = self.load_row(model, key, row)
-            except (ValidationError, LookupError, ValueError, TypeError) as error:
+            except (ValidationError, IntegrityError, LookupError, ValueError, TypeError) as error:
                 raise SeedError(
                     f"{path.name}, record {number} ({row.get(key)!r}): {error}"
                 ) from error
@@ -109,8 +109,11 @@ class Command(BaseCommand):
                 setattr(instance, name, values[name])
             outcome = "updated" if changed else "unchanged"
         if outcome != "unchanged":
-            instance.full_clean(validate_unique=False)
-            instance.save()
+            # Field validation here; the constraints are checked by the database
+            # itself on save (asking it per row and per constraint is slow).
+            instance.full_clean(validate_unique=False, validate_constraints=False)
+            with transaction.atomic():
+                instance.save()
         for field, pks in many.items():
             manager = getattr(instance, field.name)
             if set(manager.values_list("pk", flat=True)) != pks:
