@@ -72,6 +72,15 @@ class PublicRecord(models.Model):
     )
     withdrawn_reason = models.TextField(_("reason for withdrawal"), blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    merged_into = models.CharField(
+        _("merged into"),
+        max_length=16,
+        blank=True,
+        help_text=_("Identifier of the record of the same kind this one was merged into."),
+    )
+    # The number of the published update that last changed this record (set
+    # only by editorial.services.publish_update).
+    last_update = models.PositiveIntegerField(_("last changed in update"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -88,6 +97,15 @@ class PublicRecord(models.Model):
             models.CheckConstraint(
                 condition=~Q(status=Status.WITHDRAWN) | ~Q(withdrawn_reason=""),
                 name="%(app_label)s_%(class)s_withdrawal_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(merged_into="") | Q(status=Status.WITHDRAWN),
+                name="%(app_label)s_%(class)s_merged_means_withdrawn",
+            ),
+            # Drafts have never been published; everything public came through an update.
+            models.CheckConstraint(
+                condition=Q(status=Status.DRAFT) | Q(last_update__isnull=False),
+                name="%(app_label)s_%(class)s_public_came_through_an_update",
             ),
         ]
 

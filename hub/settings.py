@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "hub",
     "entities",
     "evidence",
+    "editorial",
 ]
 
 MIDDLEWARE = [
@@ -198,6 +199,27 @@ LOGGING = {
 HUB_DATA_LICENSE = "CC BY 4.0"
 HUB_DATA_LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/"
 HUB_PAGE_SIZE = 50
+# The public address, for links in emails and feeds.
+HUB_SITE_URL = os.environ.get("HUB_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Notices to submitters: printed to the console in development, SMTP in production.
+_EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
+MAILERS = {
+    "default": {
+        "BACKEND": _EMAIL_BACKEND,
+        "OPTIONS": (
+            {"host": os.environ.get("DJANGO_EMAIL_HOST", "localhost")}
+            if _EMAIL_BACKEND.endswith("smtp.EmailBackend")
+            else {}
+        ),
+    }
+}
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "corrections@tot-insights-hub.invalid")
 
 # django-filter: the empty choice of every filter reads "Any", not dashes.
 FILTERS_EMPTY_CHOICE_LABEL = "Any"

@@ -24,6 +24,7 @@ class FirmFactory(factory.django.DjangoModelFactory):
 
     public_id = factory.Sequence(lambda n: f"F9{n:05d}")
     status = Status.PUBLISHED
+    last_update = 1
     name_en = factory.Sequence(lambda n: f"Test Machinery Co. {n}")
     kind = Firm.Kind.COMPANY
     ownership = Firm.Ownership.PRIVATE
@@ -37,6 +38,7 @@ class SourceFactory(factory.django.DjangoModelFactory):
 
     public_id = factory.Sequence(lambda n: f"SRC9{n:05d}")
     status = Status.PUBLISHED
+    last_update = 1
     title = factory.Sequence(lambda n: f"Report number {n}")
     publisher = "Test Monitor"
     kind = Source.Kind.NGO_REPORT
@@ -53,6 +55,7 @@ class SiteFactory(factory.django.DjangoModelFactory):
 
     public_id = factory.Sequence(lambda n: f"S9{n:05d}")
     status = Status.PUBLISHED
+    last_update = 1
     name_en = factory.Sequence(lambda n: f"Mine number {n}")
     kind = Site.Kind.COAL_MINE
     region = "luhansk"
@@ -67,6 +70,7 @@ class ClaimFactory(factory.django.DjangoModelFactory):
 
     public_id = factory.Sequence(lambda n: f"C9{n:05d}")
     status = Status.PUBLISHED
+    last_update = 1
     statement = factory.Sequence(lambda n: f"Firm supplied machine number {n} to a mine.")
     claim_type = Claim.Type.EQUIPMENT_SUPPLY
     confidence = Claim.Confidence.SINGLE_SOURCE
@@ -97,6 +101,7 @@ class CitationFactory(factory.django.DjangoModelFactory):
 
     public_id = factory.Sequence(lambda n: f"CIT9{n:05d}")
     status = Status.PUBLISHED
+    last_update = 1
     source = factory.SubFactory(SourceFactory)
     locator = "p. 4"
     quote = "The firm supplied the machines."
@@ -108,6 +113,7 @@ class RelationshipFactory(factory.django.DjangoModelFactory):
 
     public_id = factory.Sequence(lambda n: f"R9{n:05d}")
     status = Status.PUBLISHED
+    last_update = 1
     source_firm = factory.SubFactory(FirmFactory)
     target_firm = factory.SubFactory(FirmFactory)
     kind = Relationship.Kind.MEMBER
@@ -119,6 +125,7 @@ class DesignationFactory(factory.django.DjangoModelFactory):
 
     public_id = factory.Sequence(lambda n: f"D9{n:05d}")
     status = Status.PUBLISHED
+    last_update = 1
     firm = factory.SubFactory(FirmFactory)
     authority = SanctionsDesignation.Authority.EU
     programme = "Russia sanctions"

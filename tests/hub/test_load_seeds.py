@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core import serializers
 from django.core.management import CommandError, call_command
 
+from editorial.models import Update
 from entities.models import Firm, Relationship, SanctionsDesignation, Site
 from evidence.models import Citation, Claim, Source
 
@@ -36,7 +37,10 @@ def test_a_second_load_changes_nothing():
     assert "0 created" not in first.splitlines()[2]  # firms were created
     before = snapshot()
     second = load()
-    assert all(" 0 created, 0 updated" in line for line in second.splitlines()), second
+    *tables, last = second.splitlines()
+    assert all(" 0 created, 0 updated" in line for line in tables), second
+    assert last == "Nothing new: no update published."
+    assert Update.objects.count() == 1
     assert snapshot() == before
 
 
@@ -45,10 +49,16 @@ def test_a_changed_seed_file_updates_only_that_record(tmp_path):
     folder = tmp_path / "seeds"
     shutil.copytree(SEEDS, folder)
     firms = json.loads((folder / "firms.json").read_text())
+    original = firms[0]["description"]
     firms[0]["description"] = "Edited description."
     (folder / "firms.json").write_text(json.dumps(firms, ensure_ascii=False))
     output = load(directory=str(folder))
     assert "firms.json: 0 created, 1 updated" in output
+    assert "Published update 2: Seed files revised" in output
+    change = Update.objects.get(number=2).changes.get()
+    assert change.diff == [
+        {"field": "description", "before": original, "after": "Edited description."}
+    ]
     assert Firm.objects.get(public_id=firms[0]["public_id"]).description == "Edited description."
 
 

@@ -1,11 +1,14 @@
-"""Load the reviewable data files in seeds/ into the database.
+"""Load the reviewable data files in seeds/ and publish them as an update.
 
 One JSON file per table; records refer to each other by public identifier.
-The whole load is one transaction: a bad row anywhere loads nothing. It is
-idempotent: a record already holding the file's values is not written again,
-so a second run reports everything unchanged.
+Every new or changed record is staged and the lot is published through
+`editorial.services.publish_update`, like any other change: on an empty
+database the seed becomes update 1. The whole load is one transaction (a
+bad row anywhere loads nothing) and idempotent: when the database already
+holds the files' values, nothing is staged and no update is made.
 """
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -14,22 +17,30 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError, transaction
 
+from editorial import services, values
+from editorial.models import Update
 from entities.models import Firm, Relationship, SanctionsDesignation, Sector, Site
 from evidence.models import Citation, Claim, Source
-from hub.models import PublicRecord, Status
 
 # In dependency order: a table only refers to tables above it.
 TABLES = [
-    ("sectors.json", Sector, "slug"),
-    ("sources.json", Source, "public_id"),
-    ("firms.json", Firm, "public_id"),
-    ("sanctions.json", SanctionsDesignation, "public_id"),
-    ("relationships.json", Relationship, "public_id"),
-    ("sites.json", Site, "public_id"),
-    ("claims.json", Claim, "public_id"),
-    ("citations.json", Citation, "public_id"),
+    ("sectors.json", Sector),
+    ("sources.json", Source),
+    ("firms.json", Firm),
+    ("sanctions.json", SanctionsDesignation),
+    ("relationships.json", Relationship),
+    ("sites.json", Site),
+    ("claims.json", Claim),
+    ("citations.json", Citation),
 ]
-KEY_OF = {model: key for _, model, key in TABLES}
+LOAD_ERRORS = (
+    ValidationError,
+    IntegrityError,
+    LookupError,
+    ValueError,
+    TypeError,
+    services.StagingRefused,
+)
 
 
 class SeedError(Exception):
@@ -37,7 +48,7 @@ class SeedError(Exception):
 
 
 class Command(BaseCommand):
-    help = "Load the seed dataset from seeds/*.json (one transaction, idempotent)."
+    help = "Load seeds/*.json and publish what is new or changed as the next update."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -50,81 +61,65 @@ class Command(BaseCommand):
         folder = Path(directory)
         try:
             with transaction.atomic():
-                totals = [self.load_table(folder / name, model, key) for name, model, key in TABLES]
-        except SeedError as error:
+                totals, changes = [], []
+                for name, model in TABLES:
+                    totals.append(self.load_table(folder / name, model, changes))
+                update = self.publish(folder, changes)
+        except (SeedError, services.PublishRefused) as error:
             raise CommandError(f"Nothing was loaded: {error}") from error
-        for (name, _model, _key), (created, updated, unchanged) in zip(TABLES, totals, strict=True):
-            self.stdout.write(
-                f"{name}: {created} created, {updated} updated, {unchanged} unchanged"
-            )
+        for (name, _model), (created, updated, unchanged) in zip(TABLES, totals, strict=True):
+            self.stdout.write(f"{name}: {created} created, {updated} updated, {unchanged} unchanged")
+        if update is None:
+            self.stdout.write("Nothing new: no update published.")
+        else:
+            self.stdout.write(f"Published update {update.number}: {update.summary}")
 
-    def load_table(self, path, model, key):
+    def load_table(self, path, model, changes):
         if not path.exists():
             raise SeedError(f"{path} is missing")
         try:
             rows = json.loads(path.read_text(encoding="utf-8"))
         except json.JSONDecodeError as error:
             raise SeedError(f"{path.name} is not valid JSON: {error}") from error
-        created = updated = unchanged = 0
+        counts = {"created": 0, "updated": 0, "unchanged": 0}
+        key = values.natural_key_name(model)
         for number, row in enumerate(rows, start=1):
             try:
-                outcome = self.load_row(model, key, row)
-            except (ValidationError, IntegrityError, LookupError, ValueError, TypeError) as error:
-                raise SeedError(
-                    f"{path.name}, record {number} ({row.get(key)!r}): {error}"
-                ) from error
-            created += outcome == "created"
-            updated += outcome == "updated"
-            unchanged += outcome == "unchanged"
-        return created, updated, unchanged
+                with transaction.atomic():
+                    outcome = self.load_row(model, key, dict(row), changes)
+            except LOAD_ERRORS as error:
+                raise SeedError(f"{path.name}, record {number} ({row.get(key)!r}): {error}") from error
+            counts[outcome] += 1
+        return counts["created"], counts["updated"], counts["unchanged"]
 
-    def load_row(self, model, key, row):
-        row = dict(row)
-        if issubclass(model, PublicRecord):
-            row.setdefault("status", Status.PUBLISHED)
-        many = {}
-        values = {}
-        for name, raw in row.items():
-            field = model._meta.get_field(name)
-            if field.many_to_many:
-                many[field] = {self.resolve(field.related_model, item) for item in raw}
-            elif field.is_relation:
-                values[field.attname] = (
-                    None if raw is None else self.resolve(field.related_model, raw)
-                )
-            elif name == "aliases" and isinstance(raw, list):
-                values[name] = "\n".join(raw)
-            else:
-                if isinstance(raw, float):
-                    raw = str(raw)  # 47.45361 must not become 47.4536099999...
-                values[name] = field.to_python(raw if raw is not None else field.get_default())
+    def load_row(self, model, key, row, changes):
+        identifier = row.pop(key)
+        existing = model.objects.filter(**{key: identifier}).first()
+        if model is Sector:  # vocabulary, not a public record: written directly
+            if existing and existing.name == row["name"]:
+                return "unchanged"
+            Sector.objects.update_or_create(slug=identifier, defaults=row)
+            return "updated" if existing else "created"
+        if existing is None:
+            changes.append(services.stage_new(model=model, fields=row, user=None, public_id=identifier))
+            return "created"
+        proposed = values.normalise(model, row)
+        current = values.snapshot(existing)
+        if all(current.get(name) == value for name, value in proposed.items()):
+            return "unchanged"
+        changes.append(services.stage_edit(record=existing, fields=row, user=None))
+        return "updated"
 
-        instance = model.objects.filter(**{key: values[key]}).first()
-        if instance is None:
-            instance = model(**values)
-            outcome = "created"
-        else:
-            changed = [name for name, value in values.items() if getattr(instance, name) != value]
-            for name in changed:
-                setattr(instance, name, values[name])
-            outcome = "updated" if changed else "unchanged"
-        if outcome != "unchanged":
-            # Field validation here; the constraints are checked by the database
-            # itself on save (asking it per row and per constraint is slow).
-            instance.full_clean(validate_unique=False, validate_constraints=False)
-            with transaction.atomic():
-                instance.save()
-        for field, pks in many.items():
-            manager = getattr(instance, field.name)
-            if set(manager.values_list("pk", flat=True)) != pks:
-                manager.set(pks)
-                outcome = "updated" if outcome == "unchanged" else outcome
-        return outcome
-
-    def resolve(self, model, reference):
-        """The primary key of the record of `model` that the seed calls `reference`."""
-        key = KEY_OF[model]
-        pk = model.objects.filter(**{key: reference}).values_list("pk", flat=True).first()
-        if pk is None:
-            raise LookupError(f"no {model._meta.verbose_name} {reference!r}")
-        return pk
+    def publish(self, folder, changes):
+        if not changes:
+            return None
+        digest = hashlib.sha256()
+        for name, _model in TABLES:
+            digest.update((folder / name).read_bytes())
+        first = not Update.objects.exists()
+        return services.publish_update(
+            change_ids=[change.pk for change in changes],
+            summary="Seed dataset: the records of the seed article" if first else "Seed files revised",
+            notes="Loaded from the reviewable files in seeds/ by `manage.py load_seeds`.",
+            idempotency_key=f"seeds-{digest.hexdigest()[:48]}",
+        )

@@ -1,0 +1,441 @@
+"""The only code that changes published data, and the corrections workflow.
+
+Every function here is keyword-only and runs in one transaction; views,
+admin actions, management commands and tests all call these, never the
+models' save() directly, for anything the public can see.
+
+- submit_correction: anyone; stores the correction and its private contact.
+- transition / assign / add_note: staff moderation, every step recorded.
+- stage_new / stage_edit / stage_withdrawal / stage_merge: editors stage
+  changes; nothing public changes.
+- publish_update: a reviewer publishes staged changes as update N, all at
+  once or not at all.
+"""
+
+import hashlib
+import hmac
+import logging
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, Max, OuterRef
+from django.db.models.functions import Length
+from django.utils import timezone
+
+from hub.models import Status
+
+from . import values
+from .models import Change, Correction, CorrectionContact, StaffNote, Transition, Update, hash_token
+from .models import new_tracking_token
+
+logger = logging.getLogger("hub.editorial")
+
+# Which statuses a correction may move to, from which.
+ALLOWED_TRANSITIONS = {
+    Correction.Status.IN_REVIEW: {Correction.Status.RECEIVED, Correction.Status.NEEDS_INFO},
+    Correction.Status.NEEDS_INFO: {Correction.Status.RECEIVED, Correction.Status.IN_REVIEW},
+    Correction.Status.ACCEPTED: set(Correction.OPEN),
+    Correction.Status.DECLINED: set(Correction.OPEN),
+    Correction.Status.DUPLICATE: set(Correction.OPEN),
+}
+# Publishing applies creations first so that edits and merges can point at them.
+APPLY_ORDER = {Change.Action.CREATE: 0, Change.Action.EDIT: 1, Change.Action.MERGE: 2, Change.Action.WITHDRAW: 3}
+PUBLISH_LOCK = 7_401_201  # any constant: the PostgreSQL advisory lock that serialises publishing
+
+
+class TransitionRefused(Exception):
+    """The correction is not in a state that allows this step (someone was quicker)."""
+
+
+class PublishRefused(Exception):
+    """The update cannot be published; nothing was changed."""
+
+
+class StagingRefused(Exception):
+    """The staged change would not be valid."""
+
+
+# Corrections -------------------------------------------------------------
+
+
+def keyed_hash(value):
+    """An IP address as a keyed hash: comparable for abuse control, not reversible."""
+    return hmac.new(settings.SECRET_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()
+
+
+@transaction.atomic
+def submit_correction(
+    *, target=None, what_is_wrong, proposed_fix, evidence="", right_of_reply=False, name="", email="", ip=""
+):
+    """Store a correction from anyone. Returns (correction, tracking token)."""
+    token = new_tracking_token()
+    number = (Correction.objects.aggregate(n=Max("number"))["n"] or 0) + 1
+    correction = Correction.objects.create(
+        number=number,
+        target_type=ContentType.objects.get_for_model(target) if target is not None else None,
+        target_id=target.pk if target is not None else None,
+        target_public_id=getattr(target, "public_id", ""),
+        target_label=str(target)[:255] if target is not None else "",
+        what_is_wrong=what_is_wrong,
+        proposed_fix=proposed_fix,
+        evidence=evidence,
+        right_of_reply=right_of_reply,
+        token_hash=hash_token(token),
+    )
+    CorrectionContact.objects.create(
+        correction=correction, name=name, email=email, ip_hash=keyed_hash(ip) if ip else ""
+    )
+    Transition.objects.create(correction=correction, from_status="", to_status=correction.status)
+    logger.info("correction %s received", correction.reference)
+    return correction, token
+
+
+@transaction.atomic
+def transition(*, correction, to, actor, public_response=None, duplicate_of=None):
+    """Move a correction to status `to`, if it may; record who, when, from, to.
+
+    The status is changed with a conditional UPDATE, so of any number of
+    concurrent calls exactly one succeeds and the rest get TransitionRefused.
+    """
+    to = Correction.Status(to)
+    allowed_from = ALLOWED_TRANSITIONS.get(to)
+    if allowed_from is None:
+        raise TransitionRefused(f"A correction cannot be moved to {to.label} by hand.")
+    if to == Correction.Status.DUPLICATE and (duplicate_of is None or duplicate_of.pk == correction.pk):
+        raise TransitionRefused("Name the correction this one duplicates.")
+    if to == Correction.Status.DECLINED and not (public_response or "").strip():
+        raise TransitionRefused("Give the public a reason for declining.")
+    current = Correction.objects.filter(pk=correction.pk).values_list("status", flat=True).first()
+    fields = {"status": to}
+    if to in Correction.DECIDED:
+        fields["decided_at"] = timezone.now()
+    if public_response is not None:
+        fields["public_response"] = public_response
+    if duplicate_of is not None:
+        fields["duplicate_of"] = duplicate_of
+    updated = Correction.objects.filter(pk=correction.pk, status=current, status__in=allowed_from).update(
+        **fields
+    )
+    if not updated:
+        raise TransitionRefused(
+            f"{correction.reference} is {Correction.Status(current).label.lower()} and cannot become {to.label.lower()}."
+        )
+    Transition.objects.create(correction=correction, from_status=current, to_status=to, actor=actor)
+    logger.info("correction %s: %s -> %s by %s", correction.reference, current, to, actor)
+    correction.refresh_from_db()
+    return correction
+
+
+@transaction.atomic
+def assign(*, correction, assignee, actor):
+    Correction.objects.filter(pk=correction.pk).update(assignee=assignee)
+    if correction.status == Correction.Status.RECEIVED:
+        transition(correction=correction, to=Correction.Status.IN_REVIEW, actor=actor)
+    logger.info("correction %s assigned to %s by %s", correction.reference, assignee, actor)
+    correction.refresh_from_db()
+    return correction
+
+
+@transaction.atomic
+def add_note(*, correction, author, text):
+    return StaffNote.objects.create(correction=correction, author=author, text=text)
+
+
+# Staging -----------------------------------------------------------------
+
+
+def next_public_id(model):
+    """The next unused identifier of `model` (identifiers are never reused)."""
+    prefix = model.ID_PREFIX
+    last = (
+        model.objects.filter(public_id__startswith=prefix)
+        .annotate(length=Length("public_id"))
+        .order_by("-length", "-public_id")
+        .values_list("public_id", flat=True)
+        .first()
+    )
+    number = int(last[len(prefix) :]) + 1 if last and last[len(prefix) :].isdigit() else 1
+    return f"{prefix}{number:04d}"
+
+
+def _validate(instance):
+    try:
+        instance.full_clean(validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        raise StagingRefused(_describe(error)) from error
+
+
+def _describe(error):
+    if hasattr(error, "message_dict"):
+        return "; ".join(f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items())
+    return " ".join(error.messages)
+
+
+def _change(*, action, record, user, correction, **fields):
+    return Change.objects.create(
+        action=action,
+        content_type=ContentType.objects.get_for_model(record),
+        object_id=record.pk,
+        public_id=record.public_id,
+        label=str(record)[:255],
+        created_by=user,
+        correction=correction,
+        **fields,
+    )
+
+
+@transaction.atomic
+def stage_new(*, model, fields, user, correction=None, public_id=None):
+    """Create a draft record (invisible to the public) and stage its publication."""
+    record = model(public_id=public_id or next_public_id(model), status=Status.DRAFT)
+    try:
+        many = values.assign(record, fields)
+    except (LookupError, ValueError, ValidationError) as error:
+        raise StagingRefused(str(error)) from error
+    _validate(record)
+    try:
+        with transaction.atomic():
+            record.save()
+    except IntegrityError as error:
+        raise StagingRefused(f"{record.public_id}: {error}") from error
+    for name, pks in many.items():
+        getattr(record, name).set(pks)
+    return _change(action=Change.Action.CREATE, record=record, user=user, correction=correction)
+
+
+@transaction.atomic
+def stage_edit(*, record, fields, user, correction=None):
+    """Stage new values for some fields of a published record; nothing public changes."""
+    if record.status != Status.PUBLISHED:
+        raise StagingRefused(f"{record.public_id} is not published; edit a draft directly.")
+    model = type(record)
+    try:
+        proposed = values.normalise(model, fields)
+        trial = model.objects.get(pk=record.pk)
+        values.assign(trial, proposed)
+    except (LookupError, KeyError, ValueError, ValidationError) as error:
+        raise StagingRefused(str(error)) from error
+    _validate(trial)
+    current = values.snapshot(record)
+    proposed = {name: value for name, value in proposed.items() if current.get(name) != value}
+    if not proposed:
+        raise StagingRefused("The proposed values are the ones already published.")
+    return _change(action=Change.Action.EDIT, record=record, user=user, correction=correction, proposed=proposed)
+
+
+@transaction.atomic
+def stage_withdrawal(*, record, reason, user, correction=None):
+    if record.status != Status.PUBLISHED:
+        raise StagingRefused(f"{record.public_id} is not published.")
+    if not reason.strip():
+        raise StagingRefused("Say why the record is withdrawn: the tombstone shows it.")
+    return _change(action=Change.Action.WITHDRAW, record=record, user=user, correction=correction, reason=reason)
+
+
+@transaction.atomic
+def stage_merge(*, record, into, user, correction=None):
+    if type(into) is not type(record) or into.pk == record.pk:
+        raise StagingRefused("A record merges into another record of the same kind.")
+    if record.status != Status.PUBLISHED or into.status != Status.PUBLISHED:
+        raise StagingRefused("Both records must be published.")
+    return _change(
+        action=Change.Action.MERGE,
+        record=record,
+        user=user,
+        correction=correction,
+        merge_into=into.public_id,
+        reason=f"Merged into {into.public_id} ({into}).",
+    )
+
+
+@transaction.atomic
+def stage_firm_response(*, correction, claim, user):
+    """Stage a right-of-reply correction's text as the firm's response on a claim."""
+    if not correction.right_of_reply:
+        raise StagingRefused("Only a correction from someone speaking for the firm is its response.")
+    return stage_edit(
+        record=claim,
+        fields={"firm_response": correction.proposed_fix, "firm_response_date": timezone.localdate().isoformat()},
+        user=user,
+        correction=correction,
+    )
+
+
+@transaction.atomic
+def discard_change(*, change, user):
+    # A discarded creation leaves its draft row behind, never public, so
+    # that its identifier is not handed out again.
+    updated = Change.objects.filter(pk=change.pk, state=Change.State.PENDING).update(
+        state=Change.State.DISCARDED
+    )
+    logger.info("change %s discarded by %s", change.pk, user)
+    return bool(updated)
+
+
+# Publishing --------------------------------------------------------------
+
+
+def publish_update(*, change_ids, summary, notes="", published_by=None, idempotency_key):
+    """Publish the staged changes `change_ids` as the next numbered update.
+
+    All of them go live together or none does. Retrying with the same
+    idempotency key returns the update that key already made.
+    """
+    try:
+        return _publish(
+            change_ids=change_ids,
+            summary=summary,
+            notes=notes,
+            published_by=published_by,
+            idempotency_key=idempotency_key,
+        )
+    except IntegrityError:
+        # A concurrent publish with the same key won the race (SQLite has no
+        # advisory lock to make us wait for it): answer with its update.
+        existing = Update.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is None:
+            raise
+        return existing
+
+
+@transaction.atomic
+def _publish(*, change_ids, summary, notes, published_by, idempotency_key):
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [PUBLISH_LOCK])
+    existing = Update.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return existing
+    ids = set(change_ids)
+    if not ids:
+        raise PublishRefused("Choose at least one staged change to publish.")
+    pending = list(Change.objects.select_for_update().filter(pk__in=ids, state=Change.State.PENDING))
+    if len(pending) != len(ids):
+        gone = sorted(ids - {change.pk for change in pending})
+        raise PublishRefused(f"Changes {gone} are no longer pending (published or discarded meanwhile).")
+    pending.sort(key=lambda change: (APPLY_ORDER[change.action], change.pk))
+
+    number = (Update.objects.aggregate(n=Max("number"))["n"] or 0) + 1
+    update = Update.objects.create(
+        number=number,
+        summary=summary,
+        notes=notes,
+        published_by=published_by,
+        published_at=timezone.now(),
+        idempotency_key=idempotency_key,
+    )
+    for change in pending:
+        apply_change(change, update)
+    check_public_invariants()
+
+    update.added = sum(change.action == Change.Action.CREATE for change in pending)
+    update.changed = sum(change.action == Change.Action.EDIT for change in pending)
+    update.withdrawn = len(pending) - update.added - update.changed
+    update.save(update_fields=["added", "changed", "withdrawn"])
+    _close_answered_corrections(update, pending, published_by)
+    logger.info("update %s published by %s: %s changes", number, published_by, len(pending))
+    return update
+
+
+def apply_change(change, update):
+    """Apply one staged change to its record and write its exact diff."""
+    record = change.content_type.get_object_for_this_type(pk=change.object_id)
+    before = values.snapshot(record)
+    status_before = record.status
+    if change.action == Change.Action.CREATE:
+        if record.status != Status.DRAFT:
+            raise PublishRefused(f"{record.public_id} is no longer a draft.")
+        record.status = Status.PUBLISHED
+        diff = [{"field": name, "before": None, "after": value} for name, value in before.items() if value not in (None, "", [])]
+    else:
+        if record.status != Status.PUBLISHED:
+            raise PublishRefused(f"{record.public_id} is not published any more.")
+        diff = []
+        if change.action == Change.Action.EDIT:
+            many = values.assign(record, change.proposed)
+            try:
+                record.full_clean(validate_unique=False, validate_constraints=False)
+            except ValidationError as error:
+                raise PublishRefused(f"{record.public_id}: {_describe(error)}") from error
+        else:
+            many = {}
+            if change.action == Change.Action.MERGE:
+                into = type(record).objects.filter(public_id=change.merge_into, status=Status.PUBLISHED)
+                if not into.exists():
+                    raise PublishRefused(f"{change.merge_into} is not published; cannot merge into it.")
+                record.merged_into = change.merge_into
+                diff.append({"field": "merged_into", "before": "", "after": change.merge_into})
+            record.status = Status.WITHDRAWN
+            record.withdrawn_reason = change.reason
+            record.withdrawn_at = update.published_at
+            diff.append({"field": "withdrawn_reason", "before": "", "after": change.reason})
+    record.last_update = update.number
+    try:
+        with transaction.atomic():
+            record.save()
+    except IntegrityError as error:
+        raise PublishRefused(f"{record.public_id}: {error}") from error
+    if change.action == Change.Action.EDIT:
+        for name, pks in many.items():
+            getattr(record, name).set(pks)
+        after = values.snapshot(record)
+        diff = [
+            {"field": name, "before": before[name], "after": after[name]}
+            for name in change.proposed
+            if before[name] != after[name]
+        ]
+    if record.status != status_before:
+        diff.insert(0, {"field": "status", "before": status_before, "after": record.status})
+    change.state = Change.State.PUBLISHED
+    change.update = update
+    change.diff = diff
+    change.label = str(record)[:255]
+    change.save(update_fields=["state", "update", "diff", "label"])
+
+
+def check_public_invariants():
+    """Refuse (roll back) a publish that leaves a published claim without a located citation."""
+    from evidence.models import Citation, Claim
+
+    cited = Citation.objects.public().filter(claim=OuterRef("pk")).exclude(locator="")
+    uncited = list(
+        Claim.objects.public().filter(~Exists(cited)).values_list("public_id", flat=True)[:20]
+    )
+    if uncited:
+        raise PublishRefused(
+            "These claims would be published without a citation that says where in the source "
+            f"they come from: {', '.join(uncited)}. Stage a citation with a locator first."
+        )
+
+
+def _close_answered_corrections(update, changes, actor):
+    corrections = {change.correction_id for change in changes if change.correction_id}
+    answered = Correction.objects.filter(pk__in=corrections).select_related("contact")
+    for correction in answered:
+        from_status = correction.status
+        correction.status = Correction.Status.PUBLISHED
+        correction.published_in = update
+        correction.decided_at = correction.decided_at or update.published_at
+        correction.save(update_fields=["status", "published_in", "decided_at"])
+        Transition.objects.create(
+            correction=correction, from_status=from_status, to_status=correction.status, actor=actor
+        )
+        email = getattr(getattr(correction, "contact", None), "email", "")
+        if email:
+            transaction.on_commit(lambda c=correction, e=email: _notify(c, e, update.number))
+
+
+def _notify(correction, email, number):
+    send_mail(
+        subject=f"{correction.reference} was published in update {number}",
+        message=(
+            f"Thank you for your correction {correction.reference}. It was published in update "
+            f"{number} of the TOT Insights Hub: {settings.HUB_SITE_URL}/updates/{number}/\n\n"
+            "Your private tracking link shows its full history."
+        ),
+        from_email=None,
+        recipient_list=[email],
+    )
