@@ -41,6 +41,7 @@ class Update(models.Model):
 
     class Meta:
         ordering = ["-number"]
+        permissions = [("publish_update", "Can publish an update")]
         constraints = [
             models.CheckConstraint(condition=Q(number__gte=1), name="update_number_positive")
         ]
@@ -94,6 +95,7 @@ class Change(models.Model):
 
     class Meta:
         ordering = ["pk"]
+        permissions = [("stage_change", "Can stage changes to records")]
         indexes = [
             models.Index(fields=["state"]),
             models.Index(fields=["content_type", "object_id"]),

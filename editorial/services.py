@@ -28,8 +28,16 @@ from django.utils import timezone
 from hub.models import Status
 
 from . import values
-from .models import Change, Correction, CorrectionContact, StaffNote, Transition, Update, hash_token
-from .models import new_tracking_token
+from .models import (
+    Change,
+    Correction,
+    CorrectionContact,
+    StaffNote,
+    Transition,
+    Update,
+    hash_token,
+    new_tracking_token,
+)
 
 logger = logging.getLogger("hub.editorial")
 
@@ -42,7 +50,12 @@ ALLOWED_TRANSITIONS = {
     Correction.Status.DUPLICATE: set(Correction.OPEN),
 }
 # Publishing applies creations first so that edits and merges can point at them.
-APPLY_ORDER = {Change.Action.CREATE: 0, Change.Action.EDIT: 1, Change.Action.MERGE: 2, Change.Action.WITHDRAW: 3}
+APPLY_ORDER = {
+    Change.Action.CREATE: 0,
+    Change.Action.EDIT: 1,
+    Change.Action.MERGE: 2,
+    Change.Action.WITHDRAW: 3,
+}
 PUBLISH_LOCK = 7_401_201  # any constant: the PostgreSQL advisory lock that serialises publishing
 
 
@@ -68,23 +81,41 @@ def keyed_hash(value):
 
 @transaction.atomic
 def submit_correction(
-    *, target=None, what_is_wrong, proposed_fix, evidence="", right_of_reply=False, name="", email="", ip=""
+    *,
+    target=None,
+    what_is_wrong,
+    proposed_fix,
+    evidence="",
+    right_of_reply=False,
+    name="",
+    email="",
+    ip="",
 ):
     """Store a correction from anyone. Returns (correction, tracking token)."""
     token = new_tracking_token()
-    number = (Correction.objects.aggregate(n=Max("number"))["n"] or 0) + 1
-    correction = Correction.objects.create(
-        number=number,
-        target_type=ContentType.objects.get_for_model(target) if target is not None else None,
-        target_id=target.pk if target is not None else None,
-        target_public_id=getattr(target, "public_id", ""),
-        target_label=str(target)[:255] if target is not None else "",
-        what_is_wrong=what_is_wrong,
-        proposed_fix=proposed_fix,
-        evidence=evidence,
-        right_of_reply=right_of_reply,
-        token_hash=hash_token(token),
-    )
+    fields = {
+        "target_type": ContentType.objects.get_for_model(target) if target is not None else None,
+        "target_id": target.pk if target is not None else None,
+        "target_public_id": getattr(target, "public_id", ""),
+        "target_label": str(target)[:255] if target is not None else "",
+        "what_is_wrong": what_is_wrong,
+        "proposed_fix": proposed_fix,
+        "evidence": evidence,
+        "right_of_reply": right_of_reply,
+        "token_hash": hash_token(token),
+    }
+    # Numbers are sequential; two submissions at once may both try the next
+    # one, and the unique constraint sends the later one round again.
+    for _attempt in range(10):
+        number = (Correction.objects.aggregate(n=Max("number"))["n"] or 0) + 1
+        try:
+            with transaction.atomic():
+                correction = Correction.objects.create(number=number, **fields)
+            break
+        except IntegrityError:
+            continue
+    else:
+        raise IntegrityError("Could not allocate a correction number; try again.")
     CorrectionContact.objects.create(
         correction=correction, name=name, email=email, ip_hash=keyed_hash(ip) if ip else ""
     )
@@ -104,7 +135,9 @@ def transition(*, correction, to, actor, public_response=None, duplicate_of=None
     allowed_from = ALLOWED_TRANSITIONS.get(to)
     if allowed_from is None:
         raise TransitionRefused(f"A correction cannot be moved to {to.label} by hand.")
-    if to == Correction.Status.DUPLICATE and (duplicate_of is None or duplicate_of.pk == correction.pk):
+    if to == Correction.Status.DUPLICATE and (
+        duplicate_of is None or duplicate_of.pk == correction.pk
+    ):
         raise TransitionRefused("Name the correction this one duplicates.")
     if to == Correction.Status.DECLINED and not (public_response or "").strip():
         raise TransitionRefused("Give the public a reason for declining.")
@@ -116,9 +149,9 @@ def transition(*, correction, to, actor, public_response=None, duplicate_of=None
         fields["public_response"] = public_response
     if duplicate_of is not None:
         fields["duplicate_of"] = duplicate_of
-    updated = Correction.objects.filter(pk=correction.pk, status=current, status__in=allowed_from).update(
-        **fields
-    )
+    updated = Correction.objects.filter(
+        pk=correction.pk, status=current, status__in=allowed_from
+    ).update(**fields)
     if not updated:
         raise TransitionRefused(
             f"{correction.reference} is {Correction.Status(current).label.lower()} and cannot become {to.label.lower()}."
@@ -170,7 +203,9 @@ def _validate(instance):
 
 def _describe(error):
     if hasattr(error, "message_dict"):
-        return "; ".join(f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items())
+        return "; ".join(
+            f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items()
+        )
     return " ".join(error.messages)
 
 
@@ -207,6 +242,22 @@ def stage_new(*, model, fields, user, correction=None, public_id=None):
 
 
 @transaction.atomic
+def stage_draft(*, record, user, correction=None):
+    """Stage the publication of a draft made elsewhere (in the admin, by an import)."""
+    if record.status != Status.DRAFT:
+        raise StagingRefused(f"{record.public_id} is not a draft.")
+    pending = Change.objects.filter(
+        content_type=ContentType.objects.get_for_model(record),
+        object_id=record.pk,
+        state=Change.State.PENDING,
+    )
+    if pending.exists():
+        raise StagingRefused(f"{record.public_id} is already staged.")
+    _validate(record)
+    return _change(action=Change.Action.CREATE, record=record, user=user, correction=correction)
+
+
+@transaction.atomic
 def stage_edit(*, record, fields, user, correction=None):
     """Stage new values for some fields of a published record; nothing public changes."""
     if record.status != Status.PUBLISHED:
@@ -223,7 +274,13 @@ def stage_edit(*, record, fields, user, correction=None):
     proposed = {name: value for name, value in proposed.items() if current.get(name) != value}
     if not proposed:
         raise StagingRefused("The proposed values are the ones already published.")
-    return _change(action=Change.Action.EDIT, record=record, user=user, correction=correction, proposed=proposed)
+    return _change(
+        action=Change.Action.EDIT,
+        record=record,
+        user=user,
+        correction=correction,
+        proposed=proposed,
+    )
 
 
 @transaction.atomic
@@ -232,7 +289,13 @@ def stage_withdrawal(*, record, reason, user, correction=None):
         raise StagingRefused(f"{record.public_id} is not published.")
     if not reason.strip():
         raise StagingRefused("Say why the record is withdrawn: the tombstone shows it.")
-    return _change(action=Change.Action.WITHDRAW, record=record, user=user, correction=correction, reason=reason)
+    return _change(
+        action=Change.Action.WITHDRAW,
+        record=record,
+        user=user,
+        correction=correction,
+        reason=reason,
+    )
 
 
 @transaction.atomic
@@ -255,10 +318,15 @@ def stage_merge(*, record, into, user, correction=None):
 def stage_firm_response(*, correction, claim, user):
     """Stage a right-of-reply correction's text as the firm's response on a claim."""
     if not correction.right_of_reply:
-        raise StagingRefused("Only a correction from someone speaking for the firm is its response.")
+        raise StagingRefused(
+            "Only a correction from someone speaking for the firm is its response."
+        )
     return stage_edit(
         record=claim,
-        fields={"firm_response": correction.proposed_fix, "firm_response_date": timezone.localdate().isoformat()},
+        fields={
+            "firm_response": correction.proposed_fix,
+            "firm_response_date": timezone.localdate().isoformat(),
+        },
         user=user,
         correction=correction,
     )
@@ -312,10 +380,14 @@ def _publish(*, change_ids, summary, notes, published_by, idempotency_key):
     ids = set(change_ids)
     if not ids:
         raise PublishRefused("Choose at least one staged change to publish.")
-    pending = list(Change.objects.select_for_update().filter(pk__in=ids, state=Change.State.PENDING))
+    pending = list(
+        Change.objects.select_for_update().filter(pk__in=ids, state=Change.State.PENDING)
+    )
     if len(pending) != len(ids):
         gone = sorted(ids - {change.pk for change in pending})
-        raise PublishRefused(f"Changes {gone} are no longer pending (published or discarded meanwhile).")
+        raise PublishRefused(
+            f"Changes {gone} are no longer pending (published or discarded meanwhile)."
+        )
     pending.sort(key=lambda change: (APPLY_ORDER[change.action], change.pk))
 
     number = (Update.objects.aggregate(n=Max("number"))["n"] or 0) + 1
@@ -349,7 +421,11 @@ def apply_change(change, update):
         if record.status != Status.DRAFT:
             raise PublishRefused(f"{record.public_id} is no longer a draft.")
         record.status = Status.PUBLISHED
-        diff = [{"field": name, "before": None, "after": value} for name, value in before.items() if value not in (None, "", [])]
+        diff = [
+            {"field": name, "before": None, "after": value}
+            for name, value in before.items()
+            if value not in (None, "", [])
+        ]
     else:
         if record.status != Status.PUBLISHED:
             raise PublishRefused(f"{record.public_id} is not published any more.")
@@ -363,9 +439,13 @@ def apply_change(change, update):
         else:
             many = {}
             if change.action == Change.Action.MERGE:
-                into = type(record).objects.filter(public_id=change.merge_into, status=Status.PUBLISHED)
+                into = type(record).objects.filter(
+                    public_id=change.merge_into, status=Status.PUBLISHED
+                )
                 if not into.exists():
-                    raise PublishRefused(f"{change.merge_into} is not published; cannot merge into it.")
+                    raise PublishRefused(
+                        f"{change.merge_into} is not published; cannot merge into it."
+                    )
                 record.merged_into = change.merge_into
                 diff.append({"field": "merged_into", "before": "", "after": change.merge_into})
             record.status = Status.WITHDRAWN

@@ -59,7 +59,9 @@ def to_json(value):
 
 def snapshot(instance):
     """Every editable field of `instance`, serialised."""
-    return {name: serialize(instance, field) for name, field in editable_fields(type(instance)).items()}
+    return {
+        name: serialize(instance, field) for name, field in editable_fields(type(instance)).items()
+    }
 
 
 def resolve(model, key):

@@ -26,6 +26,7 @@ class DesignationInline(admin.TabularInline):
     ]
     autocomplete_fields = ["source"]
     can_delete = False
+    readonly_fields = ["status"]
 
 
 @admin.register(Firm)

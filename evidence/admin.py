@@ -12,6 +12,7 @@ class CitationInline(admin.StackedInline):
     fields = ["public_id", "status", "source", "locator", "quote", "note"]
     autocomplete_fields = ["source"]
     can_delete = False
+    readonly_fields = ["status"]
 
 
 @admin.register(Source)

@@ -1,25 +1,63 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 
 admin.site.site_header = "TOT Insights Hub · staff"
 admin.site.site_title = "TOT Insights Hub staff"
 admin.site.index_title = "Records and editorial work"
 
+# Set only by editorial.services.publish_update: never typed in.
+PUBLISHING_FIELDS = ["status", "withdrawn_reason", "withdrawn_at", "merged_into", "last_update"]
+
+
+@admin.action(description="Stage the selected drafts for the next update")
+def stage_drafts(modeladmin, request, queryset):
+    from editorial import services
+
+    staged = refused = 0
+    for record in queryset:
+        try:
+            services.stage_draft(record=record, user=request.user)
+            staged += 1
+        except services.StagingRefused as error:
+            refused += 1
+            modeladmin.message_user(request, f"{record.public_id}: {error}", messages.WARNING)
+    modeladmin.message_user(request, f"{staged} staged, {refused} refused.")
+
 
 class PublicRecordAdmin(admin.ModelAdmin):
     """Shared admin behaviour for every public record.
 
-    Public records are never hard-deleted (a withdrawn record keeps a
-    tombstone), and their identifier is fixed once created.
+    The admin only writes drafts. A published record changes through a staged
+    change (the staff pages under /staff/) that a reviewer publishes in an
+    update; so published and withdrawn records are read-only here, nothing is
+    ever deleted, and the publishing fields are never typed in.
     """
 
     list_filter = ["status"]
-    readonly_fields = ["created_at", "updated_at"]
+    actions = [stage_drafts]
     list_per_page = 50
     show_full_result_count = False
 
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.status != "draft":
+            return False
+        return super().has_change_permission(request, obj)
+
+    def get_changeform_initial_data(self, request):
+        from editorial.services import next_public_id
+
+        return {
+            "public_id": next_public_id(self.model),
+            **super().get_changeform_initial_data(request),
+        }
+
     def get_readonly_fields(self, request, obj=None):
-        fields = list(super().get_readonly_fields(request, obj))
+        fields = [
+            *super().get_readonly_fields(request, obj),
+            *PUBLISHING_FIELDS,
+            "created_at",
+            "updated_at",
+        ]
         return [*fields, "public_id"] if obj is not None else fields

@@ -219,7 +219,9 @@ MAILERS = {
         ),
     }
 }
-DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "corrections@tot-insights-hub.invalid")
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DJANGO_DEFAULT_FROM_EMAIL", "corrections@tot-insights-hub.invalid"
+)
 
 # django-filter: the empty choice of every filter reads "Any", not dashes.
 FILTERS_EMPTY_CHOICE_LABEL = "Any"

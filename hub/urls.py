@@ -9,6 +9,7 @@ urlpatterns = [
     path("search/", views.search, name="search"),
     path("", include("entities.urls")),
     path("", include("evidence.urls")),
+    path("", include("editorial.urls")),
     path("staff/admin/", admin.site.urls),
 ]
 

@@ -68,7 +68,9 @@ class Command(BaseCommand):
         except (SeedError, services.PublishRefused) as error:
             raise CommandError(f"Nothing was loaded: {error}") from error
         for (name, _model), (created, updated, unchanged) in zip(TABLES, totals, strict=True):
-            self.stdout.write(f"{name}: {created} created, {updated} updated, {unchanged} unchanged")
+            self.stdout.write(
+                f"{name}: {created} created, {updated} updated, {unchanged} unchanged"
+            )
         if update is None:
             self.stdout.write("Nothing new: no update published.")
         else:
@@ -88,7 +90,9 @@ class Command(BaseCommand):
                 with transaction.atomic():
                     outcome = self.load_row(model, key, dict(row), changes)
             except LOAD_ERRORS as error:
-                raise SeedError(f"{path.name}, record {number} ({row.get(key)!r}): {error}") from error
+                raise SeedError(
+                    f"{path.name}, record {number} ({row.get(key)!r}): {error}"
+                ) from error
             counts[outcome] += 1
         return counts["created"], counts["updated"], counts["unchanged"]
 
@@ -101,7 +105,9 @@ class Command(BaseCommand):
             Sector.objects.update_or_create(slug=identifier, defaults=row)
             return "updated" if existing else "created"
         if existing is None:
-            changes.append(services.stage_new(model=model, fields=row, user=None, public_id=identifier))
+            changes.append(
+                services.stage_new(model=model, fields=row, user=None, public_id=identifier)
+            )
             return "created"
         proposed = values.normalise(model, row)
         current = values.snapshot(existing)
@@ -119,7 +125,9 @@ class Command(BaseCommand):
         first = not Update.objects.exists()
         return services.publish_update(
             change_ids=[change.pk for change in changes],
-            summary="Seed dataset: the records of the seed article" if first else "Seed files revised",
+            summary="Seed dataset: the records of the seed article"
+            if first
+            else "Seed files revised",
             notes="Loaded from the reviewable files in seeds/ by `manage.py load_seeds`.",
             idempotency_key=f"seeds-{digest.hexdigest()[:48]}",
         )

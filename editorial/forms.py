@@ -1,0 +1,74 @@
+"""The public correction form."""
+
+from django import forms
+from django.core.validators import URLValidator
+from django.utils.translation import gettext_lazy as _
+
+from hub.records import find_record
+
+MAX_TEXT = 5000
+MAX_EVIDENCE_URLS = 20
+
+
+class CorrectionForm(forms.Form):
+    record = forms.CharField(required=False, max_length=16, widget=forms.HiddenInput)
+    what_is_wrong = forms.CharField(
+        label=_("What is wrong?"),
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Quote the statement, figure or name you think is wrong."),
+    )
+    proposed_fix = forms.CharField(
+        label=_("What should it say instead?"),
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("If you speak for the firm concerned, this is your response."),
+    )
+    evidence = forms.CharField(
+        label=_("Evidence (optional)"),
+        required=False,
+        max_length=MAX_TEXT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Links to documents that support the fix, one per line (http or https)."),
+    )
+    right_of_reply = forms.BooleanField(
+        label=_("I represent the firm concerned (this is the firm's response)"), required=False
+    )
+    name = forms.CharField(
+        label=_("Your name (optional, never published)"), required=False, max_length=200
+    )
+    email = forms.EmailField(
+        label=_("Your email (optional, never published)"),
+        required=False,
+        help_text=_("We write to you once, when your correction is published."),
+    )
+
+    def clean_record(self):
+        public_id = self.cleaned_data["record"].strip()
+        if not public_id:
+            return None
+        record = find_record(public_id)
+        if record is None or not record.is_public:
+            raise forms.ValidationError(
+                _("There is no public record %(id)s."), params={"id": public_id}
+            )
+        return record
+
+    def clean_evidence(self):
+        lines = [
+            line.strip() for line in self.cleaned_data["evidence"].splitlines() if line.strip()
+        ]
+        if len(lines) > MAX_EVIDENCE_URLS:
+            raise forms.ValidationError(
+                _("At most %(n)s links, please."), params={"n": MAX_EVIDENCE_URLS}
+            )
+        validate = URLValidator(schemes=["http", "https"])
+        for line in lines:
+            try:
+                validate(line)
+            except forms.ValidationError:
+                raise forms.ValidationError(
+                    _("“%(line)s” is not a web address (http:// or https://)."),
+                    params={"line": line[:100]},
+                ) from None
+        return "\n".join(lines)

@@ -1,0 +1,306 @@
+"""Forms of the staff pages: queue filters, moderation steps, staging, publishing.
+
+The forms only validate input; every write is a call into `editorial.services`
+made by the view, which also decides what a refusal looks like.
+"""
+
+import re
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from . import values
+from .models import Change, Correction
+
+TARGET_CHOICES = [
+    ("", _("Any")),
+    ("firm", _("Firm")),
+    ("site", _("Site")),
+    ("claim", _("Claim")),
+    ("source", _("Source")),
+    ("none", _("No record")),
+]
+AGE_CHOICES = [("", _("Any")), ("7", _("Older than 7 days")), ("30", _("Older than 30 days"))]
+IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+
+
+def moderators():
+    """Active staff users who may moderate corrections: the people work is assigned to."""
+    perm = {"codename": "moderate_correction", "content_type__app_label": "editorial"}
+    by_group = Q(**{f"groups__permissions__{key}": value for key, value in perm.items()})
+    by_user = Q(**{f"user_permissions__{key}": value for key, value in perm.items()})
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, is_staff=True)
+        .filter(Q(is_superuser=True) | by_group | by_user)
+        .distinct()
+        .order_by(get_user_model().USERNAME_FIELD)
+    )
+
+
+class QueueFilterForm(forms.Form):
+    status = forms.ChoiceField(choices=[("", _("Any")), *Correction.Status.choices], required=False)
+    target = forms.ChoiceField(label=_("About"), choices=TARGET_CHOICES, required=False)
+    age = forms.ChoiceField(label=_("Received"), choices=AGE_CHOICES, required=False)
+    assignee = forms.ChoiceField(required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Any user who has ever been given work can be filtered on, not only
+        # current moderators, so that an old assignment stays findable.
+        users = get_user_model().objects.filter(
+            Q(pk__in=moderators().values("pk"))
+            | Q(pk__in=Correction.objects.filter(assignee__isnull=False).values("assignee"))
+        )
+        self.fields["assignee"].choices = [
+            ("", _("Anyone")),
+            ("me", _("Me")),
+            ("unassigned", _("Unassigned")),
+            *[
+                (str(user.pk), user.get_username())
+                for user in users.order_by(get_user_model().USERNAME_FIELD)
+            ],
+        ]
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(
+        queryset=None, required=False, empty_label=_("Me"), label=_("Assign to")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = moderators()
+
+
+class ResponseForm(forms.Form):
+    """A step that may carry a message the submitter and the public will read."""
+
+    public_response = forms.CharField(
+        label=_("Message to the submitter (public)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=5000,
+    )
+
+
+class DeclineForm(forms.Form):
+    public_response = forms.CharField(
+        label=_("Reason for declining (public)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        error_messages={"required": _("Give the public a reason for declining.")},
+    )
+
+
+class DuplicateForm(forms.Form):
+    duplicate_of = forms.IntegerField(
+        label=_("Duplicate of correction number"), min_value=1, max_value=10**9
+    )
+
+    def clean_duplicate_of(self):
+        number = self.cleaned_data["duplicate_of"]
+        original = Correction.objects.filter(number=number).first()
+        if original is None:
+            raise forms.ValidationError(
+                _("There is no correction number %(n)s."), params={"n": number}
+            )
+        return original
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Private note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=10000
+    )
+
+
+# Staging -----------------------------------------------------------------
+
+
+def as_text(value):
+    """A serialised value as the text of a form field (lists comma-separated)."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    return str(value)
+
+
+def from_text(field, text):
+    """The serialised value `editorial.values` expects for what was typed into `field`."""
+    text = text.replace("\r\n", "\n").strip()
+    if field.many_to_many:
+        return [item.strip() for item in text.split(",") if item.strip()]
+    if text == "" and not isinstance(field, (models.CharField, models.TextField)):
+        return None  # an empty date, number, choice of number or relation
+    return text
+
+
+# Values as staff read them -----------------------------------------------
+
+
+def display(value):
+    """A serialised value as shown on a staff page."""
+    return as_text(value) or "—"
+
+
+def field_label(model, name):
+    field = values.editable_fields(model).get(name)
+    return str(field.verbose_name).capitalize() if field is not None else name
+
+
+def record_rows(record):
+    """The record's editable fields as published: (label, value) pairs."""
+    model = type(record)
+    return [(field_label(model, name), display(v)) for name, v in values.snapshot(record).items()]
+
+
+def preview(change, record):
+    """What a change does: rows of (field, before, after), or the reason given."""
+    model = change.content_type.model_class()
+    if change.state == Change.State.PUBLISHED:
+        rows = [
+            (field_label(model, row["field"]), display(row["before"]), display(row["after"]))
+            for row in change.diff
+        ]
+    elif record is None:
+        rows = []
+    elif change.action == Change.Action.EDIT:
+        current = values.snapshot(record)
+        rows = [
+            (field_label(model, name), display(current.get(name)), display(after))
+            for name, after in change.proposed.items()
+        ]
+    elif change.action == Change.Action.CREATE:
+        rows = [
+            (field_label(model, name), "—", display(value))
+            for name, value in values.snapshot(record).items()
+            if value not in (None, "", [])
+        ]
+    else:
+        rows = []
+    return {"rows": rows, "reason": change.reason}
+
+
+def evidence_items(text):
+    """Evidence as (text, link) pairs: only http(s) URLs become links, the rest stays text."""
+    items = []
+    for token in text.split():
+        is_url = token.lower().startswith(("https://", "http://"))
+        items.append((token, token if is_url else None))
+    return items
+
+
+class RecordEditForm(forms.Form):
+    """One field per editable field of `record`, pre-filled with its published value."""
+
+    def __init__(self, *args, record, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.record = record
+        self.model_fields = values.editable_fields(type(record))
+        self.current = values.snapshot(record)
+        for name, field in self.model_fields.items():
+            widget = (
+                forms.Textarea(attrs={"rows": 3})
+                if isinstance(field, models.TextField)
+                else forms.TextInput()
+            )
+            help_text = ""
+            if field.many_to_many:
+                help_text = _("Identifiers, separated by commas.")
+            elif field.is_relation:
+                help_text = _("The identifier of the related record.")
+            elif field.choices and len(field.flatchoices) <= 12:
+                help_text = _("One of: %(codes)s") % {
+                    "codes": ", ".join(str(code) for code, _label in field.flatchoices)
+                }
+            elif field.choices:
+                help_text = _("A code, as stored: %(code)s") % {"code": field.flatchoices[0][0]}
+            elif isinstance(field, models.BooleanField):
+                help_text = (
+                    _("True, False, or empty when unknown.") if field.null else "True or False"
+                )
+            elif isinstance(field, models.DateField):
+                help_text = _("A date as YYYY-MM-DD.")
+            self.fields[name] = forms.CharField(
+                label=str(field.verbose_name).capitalize(),
+                required=False,
+                strip=False,
+                widget=widget,
+                initial=as_text(self.current.get(name)),
+                help_text=help_text,
+            )
+
+    def changed_values(self):
+        """Only the fields whose text differs from the published value, serialised."""
+        changed = {}
+        for name, field in self.model_fields.items():
+            if self.add_prefix(name) not in self.data:
+                continue  # not sent at all: left alone, never cleared
+            typed = self.cleaned_data.get(name, "").replace("\r\n", "\n").strip()
+            if typed != as_text(self.current.get(name)).strip():
+                changed[name] = from_text(field, typed)
+        return changed
+
+
+class FirmResponseForm(forms.Form):
+    """No fields: the correction's text is the response; the form carries any refusal."""
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why it is withdrawn (shown on its tombstone)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+    )
+
+
+class MergeForm(forms.Form):
+    into = forms.CharField(label=_("Merge into (identifier)"), max_length=16)
+
+
+# Publishing --------------------------------------------------------------
+
+
+class ChangeIdsField(forms.TypedMultipleChoiceField):
+    """Change ids as checkboxes; any id is accepted here.
+
+    Whether a change is still pending is the publishing service's to decide,
+    in its transaction, so that a change published or discarded meanwhile
+    gets its explanatory refusal instead of a bare "invalid choice".
+    """
+
+    def valid_value(self, value):
+        return str(value).isdigit() and len(str(value)) <= 18
+
+
+class ComposeForm(forms.Form):
+    summary = forms.CharField(label=_("Summary"), max_length=255)
+    notes = forms.CharField(
+        label=_("Notes"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    changes = ChangeIdsField(
+        label=_("Changes to publish"),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one staged change to publish.")},
+    )
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args, pending, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["changes"].choices = [
+            (change.pk, f"{change.get_action_display()} {change.public_id}: {change.label}")
+            for change in pending
+        ]
+        if not self.is_bound:
+            self.fields["changes"].initial = [change.pk for change in pending]
+
+    def clean_idempotency_key(self):
+        key = self.cleaned_data["idempotency_key"]
+        if not IDEMPOTENCY_KEY.match(key):
+            raise forms.ValidationError(_("The form is damaged; reload the page."))
+        return key

@@ -1,0 +1,138 @@
+"""Public editorial pages: the correction form and tracker, the log, updates, history."""
+
+import statistics
+
+from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe
+
+from hub.listing import paginate
+from hub.models import Status
+from hub.records import find_record
+
+from . import services
+from .forms import CorrectionForm
+from .models import Change, Correction, Update, hash_token
+
+CHANGELOG_SECTIONS = [
+    (Change.Action.CREATE, _("Added")),
+    (Change.Action.EDIT, _("Changed")),
+    (Change.Action.WITHDRAW, _("Withdrawn")),
+    (Change.Action.MERGE, _("Merged")),
+]
+
+
+@require_http_methods(["GET", "POST"])
+def correction_new(request):
+    initial_record = request.GET.get("record", "")[:16]
+    form = CorrectionForm(request.POST or None, initial={"record": initial_record})
+    target = find_record(initial_record) if initial_record else None
+    if target is not None and not target.is_public:
+        target = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        correction, token = services.submit_correction(
+            target=data["record"],
+            what_is_wrong=data["what_is_wrong"],
+            proposed_fix=data["proposed_fix"],
+            evidence=data["evidence"],
+            right_of_reply=data["right_of_reply"],
+            name=data["name"],
+            email=data["email"],
+            ip=request.META.get("REMOTE_ADDR", ""),
+        )
+        messages.success(
+            request,
+            _(
+                "Thank you. Your correction is %(reference)s. Keep this page's address: it is "
+                "your private link to follow what happens to it."
+            )
+            % {"reference": correction.reference},
+        )
+        return redirect("editorial:correction_track", token=token)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "editorial/correction_form.html", {"form": form, "target": target}, status=status
+    )
+
+
+@never_cache
+@require_safe
+def correction_track(request, token):
+    correction = (
+        Correction.objects.filter(token_hash=hash_token(token[:100]))
+        .select_related("published_in")
+        .first()
+    )
+    if correction is None:
+        raise Http404("No correction has this tracking link.")
+    response = render(
+        request,
+        "editorial/correction_track.html",
+        {"correction": correction, "transitions": correction.transitions.all()},
+    )
+    # The address is a secret: keep it out of referrers and search engines.
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@require_safe
+def correction_log(request):
+    corrections = Correction.objects.select_related("published_in").order_by("-number")
+    page = paginate(request, corrections, 50)
+    durations = [
+        (decided - received).total_seconds() / 86400
+        for received, decided in Correction.objects.filter(decided_at__isnull=False).values_list(
+            "received_at", "decided_at"
+        )
+    ]
+    median_days = round(statistics.median(durations), 1) if durations else None
+    return render(
+        request,
+        "editorial/correction_log.html",
+        {"page": page, "median_days": median_days, "decided_count": len(durations)},
+    )
+
+
+@require_safe
+def update_list(request):
+    page = paginate(request, Update.objects.order_by("-number"), 50)
+    return render(request, "editorial/update_list.html", {"page": page})
+
+
+@require_safe
+def update_detail(request, number):
+    update = get_object_or_404(Update, number=number)
+    changes = list(update.changes.select_related("content_type", "correction").order_by("pk"))
+    sections = [
+        (label, [change for change in changes if change.action == action])
+        for action, label in CHANGELOG_SECTIONS
+    ]
+    corrections = update.corrections.order_by("number")
+    return render(
+        request,
+        "editorial/update_detail.html",
+        {"update": update, "sections": [s for s in sections if s[1]], "corrections": corrections},
+    )
+
+
+@require_safe
+def record_history(request, public_id):
+    record = find_record(public_id[:16])
+    if record is None or record.status == Status.DRAFT:
+        raise Http404("No public record has this identifier.")
+    changes = (
+        Change.objects.filter(
+            content_type=ContentType.objects.get_for_model(record),
+            object_id=record.pk,
+            state=Change.State.PUBLISHED,
+        )
+        .select_related("update", "correction")
+        .order_by("-update__number", "-pk")
+    )
+    return render(request, "editorial/record_history.html", {"record": record, "changes": changes})
