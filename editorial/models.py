@@ -192,12 +192,12 @@ class Correction(models.Model):
     def __str__(self):
         return self.reference
 
+    def get_absolute_url(self):
+        return reverse("editorial:correction_log") + f"#{self.reference}"
+
     @property
     def reference(self):
         return f"COR-{self.number:05d}"
-
-    def get_absolute_url(self):
-        return reverse("editorial:correction_log") + f"#{self.reference}"
 
     def get_tracking_url(self, token):
         return reverse("editorial:correction_track", args=[token])
@@ -215,6 +215,9 @@ class CorrectionContact(models.Model):
     class Meta:
         permissions = [("view_contact_details", "Can see submitters' contact details")]
 
+    def __str__(self):
+        return f"Contact for {self.correction}"
+
 
 class Transition(models.Model):
     """Every status change of a correction: who, when, from, to."""
@@ -230,6 +233,9 @@ class Transition(models.Model):
     class Meta:
         ordering = ["at", "pk"]
 
+    def __str__(self):
+        return f"{self.correction}: {self.from_status or '—'} → {self.to_status}"
+
     def get_to_status_display(self):
         return Correction.Status(self.to_status).label
 
@@ -244,3 +250,6 @@ class StaffNote(models.Model):
 
     class Meta:
         ordering = ["at"]
+
+    def __str__(self):
+        return f"Note on {self.correction} by {self.author}"
