@@ -10,6 +10,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import Q
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from . import values
@@ -149,7 +150,7 @@ def display(value):
 
 def field_label(model, name):
     field = values.editable_fields(model).get(name)
-    return str(field.verbose_name).capitalize() if field is not None else name
+    return capfirst(field.verbose_name) if field is not None else name
 
 
 def record_rows(record):
@@ -226,7 +227,7 @@ class RecordEditForm(forms.Form):
             elif isinstance(field, models.DateField):
                 help_text = _("A date as YYYY-MM-DD.")
             self.fields[name] = forms.CharField(
-                label=str(field.verbose_name).capitalize(),
+                label=capfirst(field.verbose_name),
                 required=False,
                 strip=False,
                 widget=widget,

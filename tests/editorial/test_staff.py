@@ -442,3 +442,25 @@ def test_the_seed_is_update_1_and_the_composer_offers_update_2(reviewer):
     page = client_for(reviewer).get(reverse("editorial:staff_compose")).content.decode()
     assert "Publish update 2" in page
     assert "Nothing is staged" in page
+
+
+# The admin -----------------------------------------------------------------
+
+
+def test_the_admin_shows_corrections_read_only_and_contacts_only_to_reviewers(
+    editor, reviewer, correction
+):
+    contacts = reverse("admin:editorial_correctioncontact_changelist")
+    assert client_for(editor).get(contacts).status_code == 403
+    assert "wang.lei@example.org" in client_for(reviewer).get(contacts).content.decode()
+
+    client = client_for(editor)
+    page = client.get(reverse("admin:editorial_correction_change", args=[correction.pk]))
+    assert page.status_code == 200
+    assert 'name="status"' not in page.content.decode()  # view only
+    assert "wang.lei@example.org" not in page.content.decode()
+    delete = client.post(reverse("admin:editorial_correction_delete", args=[correction.pk]))
+    assert delete.status_code == 403
+    listing = client.get(reverse("admin:editorial_correction_changelist"), {"q": "abc"})
+    assert listing.status_code == 200
+    assert Correction.objects.filter(pk=correction.pk).exists()
