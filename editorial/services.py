@@ -25,6 +25,7 @@ from django.db.models import Exists, Max, OuterRef
 from django.db.models.functions import Length
 from django.utils import timezone
 
+from downloads import package
 from hub.models import Status
 
 from . import values
@@ -408,6 +409,12 @@ def _publish(*, change_ids, summary, notes, published_by, idempotency_key):
     update.withdrawn = len(pending) - update.added - update.changed
     update.save(update_fields=["added", "changed", "withdrawn"])
     _close_answered_corrections(update, pending, published_by)
+    answered = {}
+    for change in pending:
+        if change.correction_id:
+            answered.setdefault(change.public_id, []).append(change.correction.reference)
+    # Last: the frozen downloads, read from exactly the state this update makes public.
+    package.build_package(update, answered=answered)
     logger.info("update %s published by %s: %s changes", number, published_by, len(pending))
     return update
 

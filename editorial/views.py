@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from downloads import package
 from hub.listing import paginate
 from hub.models import Status
 from hub.records import find_record
@@ -117,7 +118,12 @@ def update_detail(request, number):
     return render(
         request,
         "editorial/update_detail.html",
-        {"update": update, "sections": [s for s in sections if s[1]], "corrections": corrections},
+        {
+            "update": update,
+            "sections": [s for s in sections if s[1]],
+            "corrections": corrections,
+            "files": package.files_of(update),
+        },
     )
 
 

@@ -3,22 +3,31 @@ from django.views.decorators.http import require_safe
 
 from evidence.footnotes import footnoted_claims
 from evidence.models import Claim
-from hub.listing import render_list
+from hub.listing import ListSpec, render_list
 from hub.records import tombstone_or
 
 from .filters import FirmFilter, SiteFilter, firm_facets, site_facets
 from .models import Firm, Relationship, Site
 
+FIRM_LIST = ListSpec(
+    table="firms",
+    template="entities/firm_list.html",
+    filterset_class=FirmFilter,
+    queryset=lambda: Firm.objects.public().for_list(),
+    facets=firm_facets,
+)
+SITE_LIST = ListSpec(
+    table="sites",
+    template="entities/site_list.html",
+    filterset_class=SiteFilter,
+    queryset=lambda: Site.objects.public().for_list(),
+    facets=site_facets,
+)
+
 
 @require_safe
 def firm_list(request):
-    return render_list(
-        request,
-        template="entities/firm_list.html",
-        filterset_class=FirmFilter,
-        queryset=Firm.objects.public().for_list(),
-        facets=firm_facets(),
-    )
+    return render_list(request, FIRM_LIST)
 
 
 @require_safe
@@ -46,13 +55,7 @@ def firm_detail(request, firm):
 
 @require_safe
 def site_list(request):
-    return render_list(
-        request,
-        template="entities/site_list.html",
-        filterset_class=SiteFilter,
-        queryset=Site.objects.public().for_list(),
-        facets=site_facets(),
-    )
+    return render_list(request, SITE_LIST)
 
 
 @require_safe

@@ -98,3 +98,16 @@ class SourceFilter(django_filters.FilterSet):
 
 def source_facets():
     return [Facet("kind"), Facet("reliability"), Facet("language")]
+
+
+class CitationFilter(django_filters.FilterSet):
+    claim = django_filters.CharFilter(field_name="claim__public_id", max_length=16)
+    source = django_filters.CharFilter(field_name="source__public_id", max_length=16)
+    relationship = django_filters.CharFilter(field_name="relationship__public_id", max_length=16)
+    sort = django_filters.OrderingFilter(
+        fields=(("public_id", "id"),), empty_label=_("Default order")
+    )
+
+    class Meta:
+        model = Citation
+        fields = []

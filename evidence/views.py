@@ -1,23 +1,39 @@
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
-from hub.listing import render_list
+from hub.listing import ListSpec, render_list
 from hub.records import tombstone_or
 
-from .filters import ClaimFilter, SourceFilter, claim_facets, source_facets
+from .filters import CitationFilter, ClaimFilter, SourceFilter, claim_facets, source_facets
 from .footnotes import footnoted_claims
 from .models import Citation, Claim, Source
+
+CLAIM_LIST = ListSpec(
+    table="claims",
+    template="evidence/claim_list.html",
+    filterset_class=ClaimFilter,
+    queryset=lambda: Claim.objects.public().for_list(),
+    facets=claim_facets,
+)
+SOURCE_LIST = ListSpec(
+    table="sources",
+    template="evidence/source_list.html",
+    filterset_class=SourceFilter,
+    queryset=lambda: Source.objects.public().for_list(),
+    facets=source_facets,
+)
+# Citations have no page of their own, only the CSV and JSON twins.
+CITATION_LIST = ListSpec(
+    table="citations",
+    template="",
+    filterset_class=CitationFilter,
+    queryset=lambda: Citation.objects.public().of_public_records(),
+)
 
 
 @require_safe
 def claim_list(request):
-    return render_list(
-        request,
-        template="evidence/claim_list.html",
-        filterset_class=ClaimFilter,
-        queryset=Claim.objects.public().for_list(),
-        facets=claim_facets(),
-    )
+    return render_list(request, CLAIM_LIST)
 
 
 @require_safe
@@ -29,13 +45,7 @@ def claim_detail(request, claim):
 
 @require_safe
 def source_list(request):
-    return render_list(
-        request,
-        template="evidence/source_list.html",
-        filterset_class=SourceFilter,
-        queryset=Source.objects.public().for_list(),
-        facets=source_facets(),
-    )
+    return render_list(request, SOURCE_LIST)
 
 
 @require_safe

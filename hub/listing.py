@@ -120,20 +120,39 @@ def querystring_without(request, *names):
     return params.urlencode()
 
 
-def render_list(request, *, template, filterset_class, queryset, facets, context=None):
+@dataclass(frozen=True)
+class ListSpec:
+    """One public list: its page, and the CSV and JSON twins that share its rows.
+
+    The page and its exports are built from the same filterset over the same
+    queryset with the same ordering, so they cannot disagree.
+    """
+
+    table: str  # the downloads table its rows are written as
+    template: str
+    filterset_class: type
+    queryset: object  # a callable returning the public queryset the list shows
+    facets: object = list  # a callable returning the list's facets
+
+    def filterset(self, request):
+        return self.filterset_class(request.GET, queryset=self.queryset())
+
+
+def render_list(request, spec, context=None):
     """Render a filtered, faceted, paginated list page.
 
     Invalid filters give the page back with the form's errors and status 400,
     so that a reader sees what to fix and a crawler sees a client error.
     """
-    filterset = filterset_class(request.GET, queryset=queryset)
+    filterset = spec.filterset(request)
     context = {
         "filterset": filterset,
         "querystring": querystring_without(request, "page"),
+        "export_query": querystring_without(request, "page"),
         **(context or {}),
     }
     if not filterset.is_valid():
-        return render(request, template, {**context, "page": None, "count": 0}, status=400)
-    apply_facet_counts(filterset, facets)
+        return render(request, spec.template, {**context, "page": None, "count": 0}, status=400)
+    apply_facet_counts(filterset, spec.facets())
     page = paginate(request, with_unique_ordering(filterset.qs), settings.HUB_PAGE_SIZE)
-    return render(request, template, {**context, "page": page, "count": page.paginator.count})
+    return render(request, spec.template, {**context, "page": page, "count": page.paginator.count})

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "entities",
     "evidence",
     "editorial",
+    "downloads",
 ]
 
 MIDDLEWARE = [
@@ -207,6 +208,10 @@ LOGGING = {
 HUB_DATA_LICENSE = "CC BY 4.0"
 HUB_DATA_LICENSE_URL = "https://creativecommons.org/licenses/by/4.0/"
 HUB_PAGE_SIZE = 50
+# Where the frozen data package of each update is written, once, at publishing.
+# Shared by every app server (a shared volume in a multi-server deployment).
+HUB_DOWNLOADS_ROOT = Path(os.environ.get("HUB_DOWNLOADS_ROOT", BASE_DIR / "var" / "downloads"))
+
 # The public address, for links in emails and feeds.
 HUB_SITE_URL = os.environ.get("HUB_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

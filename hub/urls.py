@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("entities.urls")),
     path("", include("evidence.urls")),
     path("", include("editorial.urls")),
+    path("", include("downloads.urls")),
     path("staff/admin/", admin.site.urls),
 ]
 

@@ -19,3 +19,10 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 def seeded(db):
     """The seed dataset, loaded as `make run` loads it."""
     call_command("load_seeds", stdout=io.StringIO())
+
+
+@pytest.fixture(autouse=True)
+def downloads_root(tmp_path, settings):
+    """Each test publishes its updates' packages into its own folder."""
+    settings.HUB_DOWNLOADS_ROOT = tmp_path / "downloads"
+    return settings.HUB_DOWNLOADS_ROOT

@@ -24,11 +24,24 @@ MAX_QUERIES = {
     "/claims/": 8,
     "/sources/": 5,
     "/search/?q=a": 8,
-    "firm": 10,
-    "site": 5,
-    "claim": 4,
-    "source": 2,
-    "relationship": 2,
+    "/updates/": 1,
+    "/corrections/": 2,
+    "/downloads/": 2,
+    "firm": 11,
+    "site": 6,
+    "claim": 5,
+    "source": 3,
+    "relationship": 3,
+    # Exports: one query for the rows, one per many-to-many column per chunk
+    # of 2,000 rows, one for the update number in the file name.
+    "/firms.csv": 3,
+    "/sites.csv": 2,
+    "/claims.csv": 5,
+    "/sources.csv": 2,
+    "/citations.csv": 2,
+    "/firms.json": 4,
+    "/claims.json": 6,
+    "claim json": 6,
 }
 
 
@@ -66,10 +79,13 @@ def test_pages_run_a_fixed_number_of_queries(client, django_assert_max_num_queri
         "claim": Claim.objects.first().get_absolute_url(),
         "source": hub_source.get_absolute_url(),
         "relationship": hub_firm.relationships_in.first().get_absolute_url(),
+        "claim json": f"/records/{Claim.objects.first().public_id}.json",
     }
     for name, url in pages.items():
         with django_assert_max_num_queries(MAX_QUERIES[name]):
             response = client.get(url)
+            if response.streaming:
+                body = b"".join(response.streaming_content)
         assert response.status_code == 200, url
     # The profiles really did show the larger data.
     body = client.get(pages["firm"]).content.decode()
@@ -77,3 +93,7 @@ def test_pages_run_a_fixed_number_of_queries(client, django_assert_max_num_queri
     assert Citation.objects.filter(source=hub_source).count() == size
     assert Site.objects.count() == size + 1
     assert Source.objects.count() == size + 1
+    # The exports held every row, not a page of them.
+    assert len(client.get("/claims.json").json()["results"]) == min(2 * size, 50)
+    csv_text = b"".join(client.get("/claims.csv").streaming_content).decode()
+    assert len(csv_text.strip().splitlines()) == 2 * size + 1

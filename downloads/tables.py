@@ -1,0 +1,402 @@
+"""The published tables, column by column: the one description of every download.
+
+List CSVs, JSON twins, the frozen per-update data package, its Table Schema
+and its codebook are all generated from the definitions below, so a column
+means the same thing everywhere it appears.
+
+Rows are read with `values_list` (no model instances) in chunks; the
+many-to-many columns are filled per chunk with one query each, so a table of
+any size streams in constant memory and a fixed number of queries per chunk.
+"""
+
+from dataclasses import dataclass, field
+from itertools import batched
+
+from django.conf import settings
+from django.db.models import Q
+from django.db.models.functions import Length
+
+from entities.models import Firm, Relationship, SanctionsDesignation, Site
+from evidence.models import Citation, Claim, Source
+from hub.models import Status
+
+# Many identifiers in one cell are joined with this (identifiers never contain it).
+SEPARATOR = ";"
+CHUNK = 2000
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str  # Table Schema type: string, integer, number, date, boolean
+    description: str
+    path: str = ""  # ORM path for values_list; empty for many-to-many columns
+    many: object = None  # for many-to-many columns: chunk of pks -> {pk: [identifiers]}
+    foreign_key: tuple = ()  # (table, column) this column refers to
+
+    @property
+    def is_text(self):
+        return self.type == "string"
+
+
+@dataclass
+class Table:
+    name: str
+    model: type
+    title: str
+    description: str
+    columns: list = field(default_factory=list)
+
+    @property
+    def column_names(self):
+        return [column.name for column in self.columns]
+
+    def public_queryset(self):
+        """Every public row of the table, in its download order."""
+        queryset = self.model.objects.public()
+        if self.model is Citation:
+            queryset = queryset.filter(
+                Q(claim__status=Status.PUBLISHED) | Q(relationship__status=Status.PUBLISHED)
+            )
+        elif self.model is Relationship:
+            queryset = queryset.for_display()
+        elif self.model is SanctionsDesignation:
+            queryset = queryset.filter(firm__status=Status.PUBLISHED)
+        return queryset.order_by(Length("public_id"), "public_id")
+
+    def rows(self, queryset):
+        """Yield each row of `queryset` as a list of Python values, in column order."""
+        plain = [column for column in self.columns if not column.many]
+        paths = ["pk", *(column.path for column in plain)]
+        for chunk in batched(queryset.values_list(*paths).iterator(chunk_size=CHUNK), CHUNK):
+            pks = [row[0] for row in chunk]
+            many = {column.name: column.many(pks) for column in self.columns if column.many}
+            for row in chunk:
+                values = dict(zip((c.name for c in plain), row[1:], strict=True))
+                for name, lookup in many.items():
+                    values[name] = lookup.get(row[0], [])
+                yield [self.finish(column, values[column.name]) for column in self.columns]
+
+    def finish(self, column, value):
+        if column.many:
+            return SEPARATOR.join(sorted(value))
+        if column.name == "aliases":
+            return SEPARATOR.join(
+                line.strip() for line in (value or "").splitlines() if line.strip()
+            )
+        if column.name == "hub_url":
+            return f"{settings.HUB_SITE_URL}/{self.name}/{value}/"
+        return value
+
+
+def linked(through, owner, other, *, other_status=True):
+    """A many-to-many reader: {owner pk: [public ids of the linked public records]}."""
+
+    def read(pks):
+        rows = through.objects.filter(**{f"{owner}_id__in": pks})
+        if other_status:
+            rows = rows.filter(**{f"{other}__status": Status.PUBLISHED})
+        result = {}
+        for pk, identifier in rows.values_list(f"{owner}_id", f"{other}__public_id"):
+            result.setdefault(pk, []).append(identifier)
+        return result
+
+    return read
+
+
+def sector_slugs(pks):
+    result = {}
+    for pk, slug in Firm.sectors.through.objects.filter(firm_id__in=pks).values_list(
+        "firm_id", "sector__slug"
+    ):
+        result.setdefault(pk, []).append(slug)
+    return result
+
+
+def claim_sources(pks):
+    result = {}
+    citations = Citation.objects.public().filter(claim_id__in=pks)
+    for pk, identifier in citations.values_list("claim_id", "source__public_id").distinct():
+        result.setdefault(pk, []).append(identifier)
+    return result
+
+
+def c(name, type_, description, path=None, **kwargs):
+    return Column(name, type_, description, path if path is not None else name, **kwargs)
+
+
+ID = c(
+    "id", "string", "Stable public identifier; the record's page is /<table>/<id>/.", "public_id"
+)
+LAST_UPDATE = c("last_update", "integer", "Number of the update that last changed this record.")
+HUB_URL = c("hub_url", "string", "The record's permanent URL on the hub.", "public_id")
+DATE_PRECISION = "How much of the date is known: day, month or year (2024 is 2024-01-01 + year)."
+
+TABLES = [
+    Table(
+        "firms",
+        Firm,
+        "Firms and organisations",
+        "Companies, state-owned enterprises, networks and institutions named in the evidence.",
+        [
+            ID,
+            c("name_en", "string", "Name in English."),
+            c("name_zh", "string", "Name in Chinese, where a public source attests it."),
+            c("name_ru", "string", "Name in Russian, where a public source attests it."),
+            c("name_uk", "string", "Name in Ukrainian, where a public source attests it."),
+            c("short_name", "string", "Short name used on the hub."),
+            c("aliases", "string", f"Other names, separated by '{SEPARATOR}'."),
+            c("identified", "boolean", "False for a firm the sources describe without naming."),
+            c("kind", "string", "company, soe, network, academic, financial or intermediary."),
+            c(
+                "ownership",
+                "string",
+                "private, listed, central_soe, local_soe, non_profit or unknown.",
+            ),
+            c("exchange", "string", "Stock exchange of the listing."),
+            c("ticker", "string", "Ticker on that exchange."),
+            c(
+                "country",
+                "string",
+                "ISO 3166-1 alpha-2 country of registration; empty when unknown.",
+            ),
+            c("uscc", "string", "Unified Social Credit Code (China)."),
+            c("lei", "string", "Legal Entity Identifier."),
+            c("inn", "string", "Russian taxpayer number (INN)."),
+            c("ogrn", "string", "Russian state registration number (OGRN)."),
+            c("website", "string", "Official website."),
+            c(
+                "sectors",
+                "string",
+                f"Sector slugs, separated by '{SEPARATOR}'.",
+                "",
+                many=sector_slugs,
+            ),
+            c(
+                "stage",
+                "integer",
+                "Engagement stage: 1 private suppliers, 2 networks, 3 state capital.",
+            ),
+            c("european_presence", "boolean", "Present in European markets; empty when unknown."),
+            c("european_presence_note", "string", "Details of the European presence."),
+            c("description", "string", "Description."),
+            LAST_UPDATE,
+            HUB_URL,
+        ],
+    ),
+    Table(
+        "sites",
+        Site,
+        "Sites",
+        "Places in the Russian-occupied territories of Ukraine.",
+        [
+            ID,
+            c("name_en", "string", "Name in English."),
+            c("name_uk", "string", "Name in Ukrainian."),
+            c("name_ru", "string", "Name in Russian."),
+            c("aliases", "string", f"Other names, separated by '{SEPARATOR}'."),
+            c(
+                "kind",
+                "string",
+                "coal_mine, quarry, port, rail, telecom, bank_branch, plant, cultural_centre or other.",
+            ),
+            c(
+                "region",
+                "string",
+                "Occupied region of Ukraine: crimea, sevastopol, donetsk, luhansk, zaporizhzhia, kherson or several.",
+            ),
+            c("locality", "string", "Town or village."),
+            c("latitude", "number", "WGS 84 latitude, as precise as coordinate_precision says."),
+            c("longitude", "number", "WGS 84 longitude."),
+            c("coordinate_precision", "string", "exact, locality, region or none."),
+            c("occupied_since", "date", "Date the place was occupied."),
+            c("occupied_since_precision", "string", DATE_PRECISION),
+            c("operating_status", "string", "operating, idle, construction, closed or unknown."),
+            c("quantity", "integer", "Number of installations when one record stands for many."),
+            c("description", "string", "Description."),
+            LAST_UPDATE,
+            HUB_URL,
+        ],
+    ),
+    Table(
+        "sources",
+        Source,
+        "Sources",
+        "Reports, articles, statements, filings and registers that claims cite.",
+        [
+            ID,
+            c("title", "string", "Title."),
+            c("publisher", "string", "Publisher."),
+            c("author", "string", "Author."),
+            c(
+                "kind",
+                "string",
+                "ngo_report, media, occupation_statement, corporate_filing, academic, trade_data, social_media, government or register.",
+            ),
+            c("url", "string", "Original URL."),
+            c("archived_url", "string", "URL of an archived copy."),
+            c("published_on", "date", "Publication date."),
+            c("published_precision", "string", DATE_PRECISION),
+            c("accessed_on", "date", "Date the hub last accessed the source."),
+            c("language", "string", "BCP 47 language code."),
+            c("reliability", "string", "Reliability grade A-D (see the methodology)."),
+            c("description", "string", "Description."),
+            LAST_UPDATE,
+            HUB_URL,
+        ],
+    ),
+    Table(
+        "claims",
+        Claim,
+        "Claims",
+        "Checkable statements, each cited to at least one source.",
+        [
+            ID,
+            c("statement", "string", "The statement."),
+            c(
+                "claim_type",
+                "string",
+                "equipment_supply, servicing, finance, telecom, investment, network, logistics or presence.",
+            ),
+            c("region", "string", "Occupied region of Ukraine it concerns, if one."),
+            c("date_start", "date", "Date (or start of the period)."),
+            c("date_end", "date", "End of the period."),
+            c("date_precision", "string", DATE_PRECISION),
+            c("stage", "integer", "Engagement stage 1-3."),
+            c(
+                "confidence",
+                "string",
+                "confirmed, single_source, alleged or disputed (see the methodology).",
+            ),
+            c("figure_low", "number", "The figure the claim states (or the low end of a range)."),
+            c("figure_high", "number", "The high end of a range."),
+            c("figure_unit", "string", "Unit of the figure."),
+            c(
+                "firms",
+                "string",
+                f"Firm ids, separated by '{SEPARATOR}'.",
+                "",
+                many=linked(Claim.firms.through, "claim", "firm"),
+            ),
+            c(
+                "sites",
+                "string",
+                f"Site ids, separated by '{SEPARATOR}'.",
+                "",
+                many=linked(Claim.sites.through, "claim", "site"),
+            ),
+            c(
+                "sources",
+                "string",
+                f"Ids of the sources cited, separated by '{SEPARATOR}'.",
+                "",
+                many=claim_sources,
+            ),
+            c("firm_response", "string", "The firm's response, where it gave one."),
+            c("firm_response_date", "date", "Date of the response."),
+            LAST_UPDATE,
+            HUB_URL,
+        ],
+    ),
+    Table(
+        "citations",
+        Citation,
+        "Citations",
+        "Where in a source a claim or a relationship is supported.",
+        [
+            ID,
+            c(
+                "claim_id",
+                "string",
+                "The claim supported (or empty).",
+                "claim__public_id",
+                foreign_key=("claims", "id"),
+            ),
+            c(
+                "relationship_id",
+                "string",
+                "The relationship supported (or empty).",
+                "relationship__public_id",
+                foreign_key=("relationships", "id"),
+            ),
+            c(
+                "source_id",
+                "string",
+                "The source.",
+                "source__public_id",
+                foreign_key=("sources", "id"),
+            ),
+            c("locator", "string", "Where in the source: page, paragraph, timestamp or section."),
+            c("quote", "string", "The words quoted."),
+            c("note", "string", "Note."),
+            LAST_UPDATE,
+        ],
+    ),
+    Table(
+        "relationships",
+        Relationship,
+        "Relationships",
+        "Directed ties between firms: source_firm_id is <kind> of target_firm_id.",
+        [
+            ID,
+            c(
+                "source_firm_id",
+                "string",
+                "The firm the tie starts from.",
+                "source_firm__public_id",
+                foreign_key=("firms", "id"),
+            ),
+            c(
+                "kind",
+                "string",
+                "parent, shareholder, distributor, intermediary, member or partner.",
+            ),
+            c(
+                "target_firm_id",
+                "string",
+                "The firm the tie points to.",
+                "target_firm__public_id",
+                foreign_key=("firms", "id"),
+            ),
+            c("description", "string", "Description."),
+            c("start_date", "date", "Start."),
+            c("start_precision", "string", DATE_PRECISION),
+            c("end_date", "date", "End."),
+            c("end_precision", "string", DATE_PRECISION),
+            LAST_UPDATE,
+            HUB_URL,
+        ],
+    ),
+    Table(
+        "sanctions",
+        SanctionsDesignation,
+        "Sanctions designations",
+        "Listings of firms by sanctions authorities; an ended listing keeps its end date.",
+        [
+            ID,
+            c(
+                "firm_id",
+                "string",
+                "The firm designated.",
+                "firm__public_id",
+                foreign_key=("firms", "id"),
+            ),
+            c("authority", "string", "us_ofac, us_bis, eu, uk, ua or other."),
+            c("programme", "string", "Sanctions programme."),
+            c("listed_on", "date", "Date of listing."),
+            c("ended_on", "date", "Date the listing ended; empty while in force."),
+            c("reference", "string", "Official reference."),
+            c("reference_url", "string", "URL of the official reference."),
+            c(
+                "source_id",
+                "string",
+                "Source in the hub.",
+                "source__public_id",
+                foreign_key=("sources", "id"),
+            ),
+            LAST_UPDATE,
+        ],
+    ),
+]
+BY_NAME = {table.name: table for table in TABLES}
+BY_MODEL = {table.model: table for table in TABLES}

@@ -1,0 +1,174 @@
+"""CSV and JSON twins of every list and record, and the downloads of each update."""
+
+import json
+
+from django.conf import settings
+from django.core.exceptions import BadRequest
+from django.db.models import Max
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from editorial.models import Update
+from hub.listing import paginate, with_unique_ordering
+from hub.records import find_record
+
+from . import package
+from .tables import BY_MODEL, BY_NAME, TABLES
+from .writers import csv_lines, json_row
+
+
+def current_update_number():
+    return Update.objects.aggregate(n=Max("number"))["n"] or 0
+
+
+def export_filename(table_name, extension):
+    """Names the table, the update and the date: tot-insights-hub_claims_update-3_2026-11-28.csv."""
+    return (
+        f"tot-insights-hub_{table_name}_update-{current_update_number()}_"
+        f"{timezone.localdate():%Y-%m-%d}.{extension}"
+    )
+
+
+def _valid_filterset(request, spec):
+    filterset = spec.filterset(request)
+    if not filterset.is_valid():
+        errors = "; ".join(
+            f"{name}: {' '.join(msgs)}" for name, msgs in filterset.form.errors.items()
+        )
+        raise BadRequest(f"Invalid filters: {errors}")
+    return filterset
+
+
+@require_safe
+def list_csv(request, spec):
+    """Every row the list page counts, streamed: the response starts before the query ends."""
+    filterset = _valid_filterset(request, spec)
+    table = BY_NAME[spec.table]
+    rows = table.rows(with_unique_ordering(filterset.qs))
+    response = StreamingHttpResponse(
+        (line.encode("utf-8") for line in csv_lines(table, rows)),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{export_filename(table.name, "csv")}"'
+    return response
+
+
+@require_safe
+def list_json(request, spec):
+    filterset = _valid_filterset(request, spec)
+    table = BY_NAME[spec.table]
+    page = paginate(request, with_unique_ordering(filterset.qs), settings.HUB_PAGE_SIZE)
+    query = request.GET.copy()
+
+    def page_url(number):
+        query["page"] = number
+        return f"{request.build_absolute_uri(request.path)}?{query.urlencode()}"
+
+    return JsonResponse(
+        {
+            "table": table.name,
+            "update": current_update_number(),
+            "license": settings.HUB_DATA_LICENSE,
+            "count": page.paginator.count,
+            "page": page.number,
+            "pages": page.paginator.num_pages,
+            "next": page_url(page.next_page_number()) if page.has_next() else None,
+            "previous": page_url(page.previous_page_number()) if page.has_previous() else None,
+            "columns": table.column_names,
+            "results": [json_row(table, row) for row in table.rows(page.object_list)],
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+@require_safe
+def record_json(request, public_id):
+    record = find_record(public_id[:16])
+    table = BY_MODEL.get(type(record))
+    if record is None or table is None:
+        raise Http404("No public record has this identifier.")
+    rows = list(table.rows(table.public_queryset().filter(pk=record.pk)))
+    if not rows:
+        raise Http404("No public record has this identifier.")
+    return JsonResponse(
+        {
+            "table": table.name,
+            "update": current_update_number(),
+            "license": settings.HUB_DATA_LICENSE,
+            "record": json_row(table, rows[0]),
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+@require_safe
+def downloads(request):
+    updates = Update.objects.order_by("-number")
+    latest = updates.first()
+    files = package.files_of(latest) if latest else []
+    dataset = _dataset_json_ld(request, latest)
+    return render(
+        request,
+        "downloads/downloads.html",
+        {
+            "latest": latest,
+            "files": files,
+            "zip_name": package.zip_name(latest) if latest else "",
+            "updates": updates,
+            "tables": TABLES,
+            # "<" escaped so that no value can close the script element.
+            "json_ld": json.dumps(dataset, ensure_ascii=False).replace("<", "\\u003c"),
+        },
+    )
+
+
+@require_safe
+def update_file(request, number, name):
+    """A file of update `number`'s frozen package, byte for byte as published."""
+    update = get_object_or_404(Update, number=number)
+    path = package.file_path(update, name)
+    if path is None:
+        raise Http404("This update has no such file.")
+    response = FileResponse(path.open("rb"), as_attachment=True, filename=name)
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
+
+
+@require_safe
+def datapackage_schema(request):
+    """The Table Schema of the current tables, for tools that read it before downloading."""
+    return HttpResponse(
+        json.dumps(package.datapackage(None), ensure_ascii=False, indent=2),
+        content_type="application/json",
+    )
+
+
+def _dataset_json_ld(request, latest):
+    base = settings.HUB_SITE_URL
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Dataset",
+        "name": "TOT Insights Hub: foreign firms in the occupied territories of Ukraine",
+        "description": (
+            "Firms, sites, claims, sources and citations on foreign (first of all Chinese) "
+            "corporate involvement in the Russian-occupied territories of Ukraine."
+        ),
+        "url": f"{base}/downloads/",
+        "license": settings.HUB_DATA_LICENSE_URL,
+        "creator": {"@type": "Organization", "name": "TOT Insights Hub"},
+        "isAccessibleForFree": True,
+        "spatialCoverage": "Russian-occupied territories of Ukraine",
+    }
+    if latest is not None:
+        data["version"] = str(latest.number)
+        data["dateModified"] = latest.published_at.date().isoformat()
+        data["distribution"] = [
+            {
+                "@type": "DataDownload",
+                "encodingFormat": "application/zip",
+                "contentUrl": f"{base}/downloads/updates/{latest.number}/{package.zip_name(latest)}",
+            }
+        ]
+    return data

@@ -1,0 +1,187 @@
+"""CSV and JSON twins of the lists: the page's rows, spreadsheet-safe, read by real consumers."""
+
+import csv
+import io
+import re
+
+import pandas as pd
+import pytest
+from django.utils import timezone
+
+from editorial.models import Update
+from tests.factories import ClaimFactory, FirmFactory, SectorFactory, SiteFactory, SourceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def csv_text(response):
+    assert response.status_code == 200
+    assert response.streaming  # starts before the query finishes
+    return b"".join(response.streaming_content).decode("utf-8")
+
+
+def page_count(client, url, query):
+    body = client.get(url, query).content.decode()
+    return int(re.search(r'role="status">(\d+) ', body).group(1))
+
+
+@pytest.mark.parametrize(
+    ("url", "query"),
+    [
+        ("/firms/", {}),
+        ("/firms/", {"stage": "1"}),
+        ("/firms/", {"stage": "1", "region": "luhansk", "sort": "-claims"}),
+        ("/firms/", {"q": "sany"}),
+        ("/firms/", {"sector": "mining-machinery", "european": "yes"}),
+        ("/claims/", {}),
+        ("/claims/", {"region": "luhansk"}),
+        ("/claims/", {"confidence": "single_source", "stage": "1", "sort": "-date"}),
+        ("/claims/", {"firm": "F0001"}),
+        ("/sites/", {"region": "several"}),
+        ("/sources/", {"kind": "media"}),
+    ],
+)
+def test_the_csv_holds_exactly_the_rows_the_page_counts(client, seeded, url, query):
+    table = url.strip("/")
+    frame = pd.read_csv(io.StringIO(csv_text(client.get(f"/{table}.csv", query))), dtype=str)
+    assert len(frame) == page_count(client, url, query)
+    assert frame["id"].is_unique
+    assert client.get(f"/{table}.json", query).json()["count"] == len(frame)
+
+
+def test_the_csv_follows_the_page_order(client, seeded):
+    body = client.get("/firms/", {"sort": "-claims"}).content.decode()
+    page_ids = re.findall(r'<span class="id">(F\d+)</span>', body)
+    frame = pd.read_csv(
+        io.StringIO(csv_text(client.get("/firms.csv", {"sort": "-claims"}))), dtype=str
+    )
+    assert list(frame["id"]) == page_ids
+
+
+def test_exact_csv_text_of_a_small_table(client):
+    sector = SectorFactory(slug="mining-machinery", name="Mining machinery")
+    firm = FirmFactory(
+        public_id="F0001", name_en='Acme, "Heavy" Co.', name_zh="阿克美", aliases="Acme\nAcme Heavy"
+    )
+    firm.sectors.add(sector)
+    site = SiteFactory(
+        public_id="S0001",
+        name_en="Mine 1",
+        latitude="48.45361",
+        longitude="39.05",
+        coordinate_precision="locality",
+    )
+    ClaimFactory(
+        public_id="C0001",
+        statement="Acme supplied 4 machines.",
+        firms=[firm],
+        sites=[site],
+        figure_low=4,
+        figure_unit="machines",
+        cite=SourceFactory(public_id="SRC0001"),
+    )
+    Update.objects.create(number=3, summary="x", published_at=timezone.now(), idempotency_key="x")
+    assert csv_text(client.get("/claims.csv")) == (
+        "id,statement,claim_type,region,date_start,date_end,date_precision,stage,confidence,"
+        "figure_low,figure_high,figure_unit,firms,sites,sources,firm_response,firm_response_date,"
+        "last_update,hub_url\r\n"
+        "C0001,Acme supplied 4 machines.,equipment_supply,luhansk,2024-01-01,,year,1,single_source,"
+        "4,,machines,F0001,S0001,SRC0001,,,1,http://127.0.0.1:8000/claims/C0001/\r\n"
+    )
+    firms = csv_text(client.get("/firms.csv"))
+    assert firms.splitlines()[1].startswith(
+        'F0001,"Acme, ""Heavy"" Co.",阿克美,,,,Acme;Acme Heavy,true,company,private,'
+    )
+    assert ",mining-machinery,1," in firms
+    sites = csv_text(client.get("/sites.csv"))
+    assert ",48.45361,39.05,locality," in sites
+
+
+def test_the_file_name_names_the_table_the_update_and_the_date(client):
+    Update.objects.create(number=7, summary="x", published_at=timezone.now(), idempotency_key="x")
+    response = client.get("/claims.csv")
+    today = timezone.localdate().isoformat()
+    assert (
+        response["Content-Disposition"]
+        == f'attachment; filename="tot-insights-hub_claims_update-7_{today}.csv"'
+    )
+
+
+TRIGGERS = ["=", "+", "-", "@", "\t", "\r", "\n", "\0"]
+
+
+@pytest.mark.parametrize("trigger", TRIGGERS)
+def test_every_text_cell_that_a_spreadsheet_would_run_is_quoted(client, trigger):
+    payload = f'{trigger}HYPERLINK("http://evil.example")'
+    firm = FirmFactory(
+        name_en=payload,
+        name_zh=payload,
+        name_ru=payload,
+        name_uk=payload,
+        short_name=payload,
+        aliases=payload.replace("\n", " ").replace("\r", " "),
+        exchange=payload,
+        ticker=payload,
+        uscc=payload[:18],
+        lei=payload[:20],
+        inn=payload[:12],
+        ogrn=payload[:15],
+        website="",
+        european_presence_note=payload,
+        description=payload,
+        stage=2,
+    )
+    ClaimFactory(
+        firms=[firm], statement=payload, figure_low=-5, figure_unit=payload, firm_response=payload
+    )
+    rows = list(csv.DictReader(io.StringIO(csv_text(client.get("/firms.csv")))))
+    assert len(rows) == 1
+    text_columns = [
+        "name_en",
+        "name_zh",
+        "name_ru",
+        "name_uk",
+        "short_name",
+        "exchange",
+        "ticker",
+        "uscc",
+        "lei",
+        "inn",
+        "ogrn",
+        "european_presence_note",
+        "description",
+    ]
+    for column in text_columns:
+        assert rows[0][column].startswith("'" + trigger), column
+    assert rows[0]["stage"] == "2"  # numbers untouched
+    claim = next(csv.DictReader(io.StringIO(csv_text(client.get("/claims.csv")))))
+    for column in ["statement", "figure_unit", "firm_response"]:
+        assert claim[column].startswith("'" + trigger), column
+    assert claim["figure_low"] == "-5"  # a negative number is a number, not a formula
+    assert claim["date_start"] == "2024-01-01"
+
+
+def test_the_json_twin_is_paginated_with_stable_field_names(client, seeded):
+    data = client.get("/claims.json", {"region": "several"}).json()
+    assert data["table"] == "claims"
+    assert data["update"] == 1
+    assert data["license"] == "CC BY 4.0"
+    assert data["columns"][0] == "id"
+    assert all(list(row) == data["columns"] for row in data["results"])
+    assert client.get("/claims.json", {"page": "999"}).status_code == 404
+    assert client.get("/claims.json", {"stage": "x"}).status_code == 400
+
+
+def test_a_record_json_twin_and_drafts_are_not_exposed(client, seeded):
+    data = client.get("/records/F0001.json").json()
+    assert data["record"]["id"] == "F0001"
+    assert data["record"]["name_zh"] == "三一重工股份有限公司"
+    draft = FirmFactory(status="draft")
+    assert client.get(f"/records/{draft.public_id}.json").status_code == 404
+    assert client.get("/records/nonsense.json").status_code == 404
+
+
+def test_every_list_page_links_its_csv_and_json_with_its_filters(client, seeded):
+    body = client.get("/claims/", {"region": "luhansk", "stage": "1"}).content.decode()
+    assert 'href="/claims.csv?region=luhansk&amp;stage=1"' in body
+    assert 'href="/claims.json?region=luhansk&amp;stage=1"' in body
