@@ -46,7 +46,8 @@ def page(browser):
 
 
 @pytest.fixture
-def seeded_live(transactional_db, live_server):
+def seeded_live(django_db_serialized_rollback, transactional_db, live_server):
+    """The seed data behind a live server; the groups the migrations made survive the flushes."""
     call_command("load_seeds", stdout=io.StringIO())
     return live_server
 

@@ -1,0 +1,107 @@
+"""axe-core on every kind of page: no serious or critical violation.
+
+axe-core is vendored from its npm package (tests/browser/vendor/axe-core-<version>/) and
+injected by the test; the browser context bypasses the site's CSP only for that injection.
+"""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group
+from playwright.sync_api import expect
+
+AXE = next((Path(__file__).parent / "vendor").glob("axe-core-*/axe.min.js"))
+PUBLIC_PAGES = [
+    "/",
+    "/firms/",
+    "/firms/?stage=1",
+    "/sites/",
+    "/claims/",
+    "/sources/",
+    "/methodology/",
+    "/search/?q=SANY",
+    "/firms/F0001/",
+    "/sites/S0001/",
+    "/claims/C0001/",
+    "/sources/SRC0001/",
+    "/relationships/R0001/",
+    "/corrections/",
+    "/corrections/new/?record=F0001",
+    "/updates/",
+    "/updates/1/",
+    "/downloads/",
+    "/history/F0001/",
+    "/firms/F9999/",
+]
+
+
+def violations(page):
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.fixture
+def axe_page(browser):
+    context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 900})
+    yield context.new_page()
+    context.close()
+
+
+def test_public_pages_have_no_serious_accessibility_violations(axe_page, seeded_live):
+    found = {}
+    for path in PUBLIC_PAGES:
+        axe_page.goto(seeded_live.url + path)
+        if problems := violations(axe_page):
+            found[path] = problems
+    assert not found, found
+
+
+def test_staff_queue_has_no_serious_accessibility_violations(
+    axe_page, seeded_live, django_user_model
+):
+    user = django_user_model.objects.create_user(
+        "edith", password="a-long-test-password-42", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name="reviewer"))
+    axe_page.goto(seeded_live.url + "/staff/admin/login/?next=/staff/corrections/")
+    axe_page.get_by_label("Username").fill("edith")
+    axe_page.get_by_label("Password").fill("a-long-test-password-42")
+    axe_page.get_by_role("button", name=re.compile("Log in", re.I)).click()
+    expect(axe_page.get_by_role("heading", level=1)).to_be_visible()
+    found = {}
+    for path in ["/staff/", "/staff/corrections/", "/staff/changes/", "/staff/updates/new/"]:
+        axe_page.goto(seeded_live.url + path)
+        if problems := violations(axe_page):
+            found[path] = problems
+    assert not found, found
+
+
+def test_the_correction_form_works_by_keyboard_alone_with_visible_focus(page, seeded_live):
+    page.goto(seeded_live.url + "/claims/C0001/")
+    page.keyboard.press("Tab")
+    skip = page.locator(":focus")
+    expect(skip).to_have_text("Skip to content")
+    outline = skip.evaluate(
+        "e => getComputedStyle(e).outlineStyle + ' ' + getComputedStyle(e).left"
+    )
+    assert not outline.endswith("-999px")  # the skip link comes into view when focused
+    page.goto(seeded_live.url + "/corrections/new/?record=C0001")
+    page.locator("#id_what_is_wrong").focus()
+    style = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
+    assert style != "none"  # focus is visible
+    page.keyboard.type("The year is wrong.")
+    page.keyboard.press("Tab")
+    page.keyboard.type("It was 2023.")
+    # Tab on to the submit button and press Enter, as a keyboard user would.
+    for _ in range(10):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.type") == "submit":
+            break
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("COR-00001")
