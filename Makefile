@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint format ci check-deploy check-migrations seed clean
+.PHONY: run test lint format ci check-deploy check-migrations seed clean messages bench-export
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@python=$$(scripts/find-python) || exit 1; \
@@ -34,6 +34,15 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# Re-extract the Ukrainian catalogue from the code and templates, then compile it.
+# Translate the new or changed entries in locale/uk/LC_MESSAGES/django.po (no
+# fuzzy or empty msgstr: tests/hub/test_i18n.py checks), run it again and commit
+# both the .po and the .mo.
+messages: $(STAMP)
+	$(PY) manage.py makemessages -l uk --no-obsolete --ignore=.venv --ignore=bench --ignore=tests \
+		--ignore=staticfiles --ignore=var --ignore=artifacts
+	$(PY) manage.py compilemessages -l uk --ignore=.venv
+
 check-migrations: $(STAMP)
 	$(PY) manage.py makemigrations --check --dry-run
 
@@ -47,3 +56,10 @@ ci: lint check-migrations check-deploy test
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .ruff_cache
+
+# Benchmarks print figures; they are not timed tests. The claims CSV served by the view
+# against PostgreSQL's COPY, on BENCH_CLAIMS (default 200000) synthetic claims in their
+# own PostgreSQL database, hub_bench (created and filled on first use; see bench/).
+# BENCH_ARGS=--profile adds a cProfile run of the export.
+bench-export: $(STAMP)
+	$(PY) -m bench.bench_export $(BENCH_ARGS)

@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from itertools import batched
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import F, Lookup, Q
 from django.db.models.functions import Length
+from django.db.models.lookups import In
+from django.utils.translation import gettext_noop
 
 from entities.models import Firm, Relationship, SanctionsDesignation, Site
 from evidence.models import Citation, Claim, Source
@@ -22,6 +24,8 @@ from hub.models import Status
 
 # Many identifiers in one cell are joined with this (identifiers never contain it).
 SEPARATOR = ";"
+# Table titles and descriptions are marked with gettext_noop: the downloads page
+# shows them translated, while the data packages and codebooks stay in English.
 CHUNK = 2000
 
 
@@ -67,33 +71,84 @@ class Table:
     def rows(self, queryset):
         """Yield each row of `queryset` as a list of Python values, in column order."""
         plain = [column for column in self.columns if not column.many]
-        paths = ["pk", *(column.path for column in plain)]
+        paths = [*(column.path for column in plain), "pk"]
+        # Decided once per export, not once per cell: where each many-to-many
+        # column goes in a row, and which plain columns need more than their value.
+        many = [(i, column.many) for i, column in enumerate(self.columns) if column.many]
+        finishers = [
+            (i, finisher)
+            for i, column in enumerate(self.columns)
+            if not column.many and (finisher := self.finisher(column)) is not None
+        ]
         for chunk in batched(queryset.values_list(*paths).iterator(chunk_size=CHUNK), CHUNK):
-            pks = [row[0] for row in chunk]
-            many = {column.name: column.many(pks) for column in self.columns if column.many}
+            pks = [row[-1] for row in chunk]
+            joined = [
+                (i, {pk: SEPARATOR.join(sorted(ids)) for pk, ids in read(pks).items()})
+                for i, read in many
+            ]
             for row in chunk:
-                values = dict(zip((c.name for c in plain), row[1:], strict=True))
-                for name, lookup in many.items():
-                    values[name] = lookup.get(row[0], [])
-                yield [self.finish(column, values[column.name]) for column in self.columns]
+                values = list(row)
+                pk = values.pop()
+                # Ascending positions: each insert lands where its column is.
+                for i, lookup in joined:
+                    values.insert(i, lookup.get(pk, ""))
+                for i, finisher in finishers:
+                    values[i] = finisher(values[i])
+                yield values
 
     def finish(self, column, value):
         if column.many:
             return SEPARATOR.join(sorted(value))
+        finisher = self.finisher(column)
+        return value if finisher is None else finisher(value)
+
+    def finisher(self, column):
+        """The function a plain column's value goes through, or None if it is written as is."""
         if column.name == "aliases":
-            return SEPARATOR.join(
-                line.strip() for line in (value or "").splitlines() if line.strip()
-            )
+            return _alias_list
         if column.name == "hub_url":
-            return f"{settings.HUB_SITE_URL}/{self.name}/{value}/"
-        return value
+            prefix = f"{settings.HUB_SITE_URL}/{self.name}/"
+            return lambda value: f"{prefix}{value}/"
+        return None
+
+
+def _alias_list(value):
+    return SEPARATOR.join(line.strip() for line in (value or "").splitlines() if line.strip())
+
+
+class InList(Lookup):
+    """`lhs IN (values)`; on PostgreSQL `lhs = ANY(%s)`, the values as one array parameter.
+
+    The many-to-many readers filter by a chunk's 2,000 primary keys: as an IN
+    list, Django prepares and psycopg quotes each key one by one, which costs
+    more than the query itself; as one array it is one parameter.
+    """
+
+    lookup_name = "in_list"
+
+    def get_prep_lookup(self):
+        return list(self.rhs)  # primary keys read from the database: nothing to prepare
+
+    def as_sql(self, compiler, connection):
+        return compiler.compile(In(self.lhs, self.rhs))
+
+    def as_postgresql(self, compiler, connection):
+        lhs, params = self.process_lhs(compiler, connection)
+        if all(value.__class__ is int for value in self.rhs):
+            # Written here as an array literal: psycopg would quote a list item by item.
+            array = "{" + ",".join(map(str, self.rhs)) + "}"
+            return f"{lhs} = ANY(%s::{self.lhs.output_field.db_type(connection)}[])", (
+                *params,
+                array,
+            )
+        return f"{lhs} = ANY(%s)", (*params, self.rhs)
 
 
 def linked(through, owner, other, *, other_status=True):
     """A many-to-many reader: {owner pk: [public ids of the linked public records]}."""
 
     def read(pks):
-        rows = through.objects.filter(**{f"{owner}_id__in": pks})
+        rows = through.objects.filter(InList(F(f"{owner}_id"), pks))
         if other_status:
             rows = rows.filter(**{f"{other}__status": Status.PUBLISHED})
         result = {}
@@ -106,7 +161,7 @@ def linked(through, owner, other, *, other_status=True):
 
 def sector_slugs(pks):
     result = {}
-    for pk, slug in Firm.sectors.through.objects.filter(firm_id__in=pks).values_list(
+    for pk, slug in Firm.sectors.through.objects.filter(InList(F("firm_id"), pks)).values_list(
         "firm_id", "sector__slug"
     ):
         result.setdefault(pk, []).append(slug)
@@ -114,8 +169,13 @@ def sector_slugs(pks):
 
 
 def claim_sources(pks):
+    """The distinct sources each claim cites (a source cited twice is listed once).
+
+    `.order_by()` first: Citation's default ordering would otherwise put the
+    citation's own identifier into the DISTINCT and keep every citation a row.
+    """
     result = {}
-    citations = Citation.objects.public().filter(claim_id__in=pks)
+    citations = Citation.objects.public().filter(InList(F("claim_id"), pks)).order_by()
     for pk, identifier in citations.values_list("claim_id", "source__public_id").distinct():
         result.setdefault(pk, []).append(identifier)
     return result
@@ -136,8 +196,10 @@ TABLES = [
     Table(
         "firms",
         Firm,
-        "Firms and organisations",
-        "Companies, state-owned enterprises, networks and institutions named in the evidence.",
+        gettext_noop("Firms and organisations"),
+        gettext_noop(
+            "Companies, state-owned enterprises, networks and institutions named in the evidence."
+        ),
         [
             ID,
             c("name_en", "string", "Name in English."),
@@ -187,8 +249,8 @@ TABLES = [
     Table(
         "sites",
         Site,
-        "Sites",
-        "Places in the Russian-occupied territories of Ukraine.",
+        gettext_noop("Sites"),
+        gettext_noop("Places in the Russian-occupied territories of Ukraine."),
         [
             ID,
             c("name_en", "string", "Name in English."),
@@ -221,8 +283,8 @@ TABLES = [
     Table(
         "sources",
         Source,
-        "Sources",
-        "Reports, articles, statements, filings and registers that claims cite.",
+        gettext_noop("Sources"),
+        gettext_noop("Reports, articles, statements, filings and registers that claims cite."),
         [
             ID,
             c("title", "string", "Title."),
@@ -248,8 +310,8 @@ TABLES = [
     Table(
         "claims",
         Claim,
-        "Claims",
-        "Checkable statements, each cited to at least one source.",
+        gettext_noop("Claims"),
+        gettext_noop("Checkable statements, each cited to at least one source."),
         [
             ID,
             c("statement", "string", "The statement."),
@@ -301,8 +363,8 @@ TABLES = [
     Table(
         "citations",
         Citation,
-        "Citations",
-        "Where in a source a claim or a relationship is supported.",
+        gettext_noop("Citations"),
+        gettext_noop("Where in a source a claim or a relationship is supported."),
         [
             ID,
             c(
@@ -335,8 +397,8 @@ TABLES = [
     Table(
         "relationships",
         Relationship,
-        "Relationships",
-        "Directed ties between firms: source_firm_id is <kind> of target_firm_id.",
+        gettext_noop("Relationships"),
+        gettext_noop("Directed ties between firms: source_firm_id is <kind> of target_firm_id."),
         [
             ID,
             c(
@@ -370,8 +432,10 @@ TABLES = [
     Table(
         "sanctions",
         SanctionsDesignation,
-        "Sanctions designations",
-        "Listings of firms by sanctions authorities; an ended listing keeps its end date.",
+        gettext_noop("Sanctions designations"),
+        gettext_noop(
+            "Listings of firms by sanctions authorities; an ended listing keeps its end date."
+        ),
         [
             ID,
             c(

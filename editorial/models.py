@@ -253,3 +253,42 @@ class StaffNote(models.Model):
 
     def __str__(self):
         return f"Note on {self.correction} by {self.author}"
+
+
+class ImportJob(models.Model):
+    """One spreadsheet import (editorial.imports): its file, its progress and its report.
+
+    A job first runs as a dry run; confirming it runs the same file again
+    with `commit` set, which stages the changes. Large files run in a
+    background thread, which updates `processed` as it goes.
+    """
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Finished")
+        CRASHED = "crashed", _("Stopped by an error")
+
+    table = models.CharField(max_length=20)
+    filename = models.CharField(max_length=255)
+    # The uploaded file, kept so that a dry run can be confirmed without
+    # uploading it again; emptied once the committing run has finished.
+    data = models.BinaryField(blank=True)
+    commit = models.BooleanField(default=False, help_text=_("False: a dry run."))
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    bad_rows = models.PositiveIntegerField(default=0)
+    # {"rows": [per-row outcome], "errors": [{"row", "reason"}], "counts": {...}, "staged": n}
+    report = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-pk"]
+
+    def __str__(self):
+        return f"Import {self.pk} ({self.table}, {self.filename})"

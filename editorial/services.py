@@ -23,7 +23,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, Max, OuterRef
 from django.db.models.functions import Length
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from downloads import package
 from hub.models import Status
@@ -80,6 +80,17 @@ def keyed_hash(value):
     return hmac.new(settings.SECRET_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()
 
 
+def stored_label(record):
+    """A record's name as the data stores it (correction targets, changelogs, reasons).
+
+    Always in the site's default language: a relationship's name includes its
+    translatable kind, and what is stored must not depend on the language the
+    person acting happens to read the site in.
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(record)[:255]
+
+
 @transaction.atomic
 def submit_correction(
     *,
@@ -98,7 +109,7 @@ def submit_correction(
         "target_type": ContentType.objects.get_for_model(target) if target is not None else None,
         "target_id": target.pk if target is not None else None,
         "target_public_id": getattr(target, "public_id", ""),
-        "target_label": str(target)[:255] if target is not None else "",
+        "target_label": stored_label(target) if target is not None else "",
         "what_is_wrong": what_is_wrong,
         "proposed_fix": proposed_fix,
         "evidence": evidence,
@@ -216,7 +227,7 @@ def _change(*, action, record, user, correction, **fields):
         content_type=ContentType.objects.get_for_model(record),
         object_id=record.pk,
         public_id=record.public_id,
-        label=str(record)[:255],
+        label=stored_label(record),
         created_by=user,
         correction=correction,
         **fields,
@@ -311,7 +322,7 @@ def stage_merge(*, record, into, user, correction=None):
         user=user,
         correction=correction,
         merge_into=into.public_id,
-        reason=f"Merged into {into.public_id} ({into}).",
+        reason=f"Merged into {into.public_id} ({stored_label(into)}).",
     )
 
 
@@ -479,7 +490,7 @@ def apply_change(change, update):
     change.state = Change.State.PUBLISHED
     change.update = update
     change.diff = diff
-    change.label = str(record)[:255]
+    change.label = stored_label(record)
     change.save(update_fields=["state", "update", "diff", "label"])
 
 

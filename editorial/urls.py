@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import feeds, staff_views, views
+from . import feeds, import_views, staff_views, views
 
 app_name = "editorial"
 urlpatterns = [
@@ -20,4 +20,6 @@ urlpatterns = [
     path("staff/changes/<int:pk>/", staff_views.change_detail, name="staff_change"),
     path("staff/stage/<str:public_id>/", staff_views.stage_for_record, name="staff_stage"),
     path("staff/updates/new/", staff_views.compose_update, name="staff_compose"),
+    path("staff/import/", import_views.import_upload, name="staff_import"),
+    path("staff/import/<int:pk>/", import_views.import_job, name="staff_import_job"),
 ]

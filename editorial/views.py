@@ -7,6 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -19,11 +20,12 @@ from . import services
 from .forms import CorrectionForm
 from .models import Change, Correction, Update, hash_token
 
+# Lazy: the labels are read per request, in the reader's language.
 CHANGELOG_SECTIONS = [
-    (Change.Action.CREATE, _("Added")),
-    (Change.Action.EDIT, _("Changed")),
-    (Change.Action.WITHDRAW, _("Withdrawn")),
-    (Change.Action.MERGE, _("Merged")),
+    (Change.Action.CREATE, gettext_lazy("Added")),
+    (Change.Action.EDIT, gettext_lazy("Changed")),
+    (Change.Action.WITHDRAW, gettext_lazy("Withdrawn")),
+    (Change.Action.MERGE, gettext_lazy("Merged")),
 ]
 
 

@@ -6,13 +6,27 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from evidence.models import Claim, ClaimType, Confidence
-from hub.listing import Facet, counts_through
+from hub.listing import Facet, counts_through, ordering_labels
 
 from .countries import COUNTRY_CHOICES
 from .models import Firm, FirmKind, Ownership, Region, SanctionsDesignation, Sector, Site, Stage
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 YES_NO_UNKNOWN = [*YES_NO, ("unknown", _("Unknown"))]
+# Sort orders: (field name, parameter).
+FIRM_SORT = (
+    ("name_en", "name"),
+    ("stage", "stage"),
+    ("claim_count", "claims"),
+    ("public_id", "id"),
+)
+SITE_SORT = (
+    ("name_en", "name"),
+    ("region", "region"),
+    ("kind", "kind"),
+    ("claim_count", "claims"),
+    ("public_id", "id"),
+)
 
 
 def sector_choices():
@@ -45,11 +59,10 @@ class FirmFilter(django_filters.FilterSet):
         choices=Confidence.choices, method="filter_claims", label=_("Confidence")
     )
     sort = django_filters.OrderingFilter(
-        fields=(
-            ("name_en", "name"),
-            ("stage", "stage"),
-            ("claim_count", "claims"),
-            ("public_id", "id"),
+        fields=FIRM_SORT,
+        field_labels=ordering_labels(
+            FIRM_SORT,
+            {"name": _("Name"), "stage": _("Stage"), "claims": _("Claims"), "id": _("Id")},
         ),
         label=_("Sort by"),
         empty_label=_("Default order"),
@@ -127,12 +140,16 @@ class SiteFilter(django_filters.FilterSet):
         method="filter_firm", label=_("Firm identifier"), max_length=16, widget=forms.HiddenInput
     )
     sort = django_filters.OrderingFilter(
-        fields=(
-            ("name_en", "name"),
-            ("region", "region"),
-            ("kind", "kind"),
-            ("claim_count", "claims"),
-            ("public_id", "id"),
+        fields=SITE_SORT,
+        field_labels=ordering_labels(
+            SITE_SORT,
+            {
+                "name": _("Name"),
+                "region": _("Region"),
+                "kind": _("Kind"),
+                "claims": _("Claims"),
+                "id": _("Id"),
+            },
         ),
         label=_("Sort by"),
         empty_label=_("Default order"),

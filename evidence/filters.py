@@ -4,9 +4,10 @@ import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from entities.models import Region, Stage
-from hub.listing import Facet
+from hub.listing import Facet, ordering_labels
 
 from .models import Citation, Claim, ClaimType, Confidence, Reliability, Source, SourceKind
 
@@ -17,6 +18,15 @@ LANGUAGE_CHOICES = [
     ("zh", _("Chinese")),
 ]
 
+# Sort orders: (field name, parameter).
+CLAIM_SORT = (("date_start", "date"), ("claim_type", "type"), ("public_id", "id"))
+SOURCE_SORT = (
+    ("title", "title"),
+    ("published_on", "published"),
+    ("claim_count", "claims"),
+    ("public_id", "id"),
+)
+
 
 class ClaimFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Text"), method="filter_text", max_length=200)
@@ -24,11 +34,18 @@ class ClaimFilter(django_filters.FilterSet):
     confidence = django_filters.ChoiceFilter(choices=Confidence.choices, label=_("Confidence"))
     stage = django_filters.ChoiceFilter(choices=Stage.choices, label=_("Stage"))
     region = django_filters.ChoiceFilter(choices=Region.choices, label=_("Region"))
+    # ISO dates in every language, as the labels say (Ukrainian would show 31.12.2024).
     date_from = django_filters.DateFilter(
-        field_name="date_start", lookup_expr="gte", label=_("From (YYYY-MM-DD)")
+        field_name="date_start",
+        lookup_expr="gte",
+        label=_("From (YYYY-MM-DD)"),
+        widget=forms.DateInput(format="%Y-%m-%d"),
     )
     date_to = django_filters.DateFilter(
-        field_name="date_start", lookup_expr="lte", label=_("Until (YYYY-MM-DD)")
+        field_name="date_start",
+        lookup_expr="lte",
+        label=_("Until (YYYY-MM-DD)"),
+        widget=forms.DateInput(format="%Y-%m-%d"),
     )
     firm = django_filters.CharFilter(
         field_name="firms__public_id",
@@ -49,7 +66,10 @@ class ClaimFilter(django_filters.FilterSet):
         widget=forms.HiddenInput,
     )
     sort = django_filters.OrderingFilter(
-        fields=(("date_start", "date"), ("claim_type", "type"), ("public_id", "id")),
+        fields=CLAIM_SORT,
+        field_labels=ordering_labels(
+            CLAIM_SORT, {"date": _("Date"), "type": _("Type"), "id": _("Id")}
+        ),
         label=_("Sort by"),
         empty_label=_("Default order"),
     )
@@ -78,11 +98,15 @@ class SourceFilter(django_filters.FilterSet):
     reliability = django_filters.ChoiceFilter(choices=Reliability.choices, label=_("Reliability"))
     language = django_filters.ChoiceFilter(choices=LANGUAGE_CHOICES, label=_("Language"))
     sort = django_filters.OrderingFilter(
-        fields=(
-            ("title", "title"),
-            ("published_on", "published"),
-            ("claim_count", "claims"),
-            ("public_id", "id"),
+        fields=SOURCE_SORT,
+        field_labels=ordering_labels(
+            SOURCE_SORT,
+            {
+                "title": _("Title"),
+                "published": pgettext_lazy("date of publication", "Published"),
+                "claims": _("Claims"),
+                "id": _("Id"),
+            },
         ),
         label=_("Sort by"),
         empty_label=_("Default order"),

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from entities.models import Region, Stage
@@ -214,8 +215,11 @@ class Claim(PublicRecord):
 
 
 def _plain_number(value):
-    """6000.00 -> "6000", 8.50 -> "8.5"."""
-    return f"{Decimal(value).normalize():f}"
+    """6000.00 -> "6000", 8.50 -> "8.5" (in Ukrainian "8,5"): no trailing zeros.
+
+    Localised for pages; the exports write the raw decimal, not this text.
+    """
+    return number_format(Decimal(f"{Decimal(value).normalize():f}"))
 
 
 class Citation(PublicRecord):

@@ -15,7 +15,9 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 PAGE_PARAM = re.compile(r"^[0-9]{1,7}$")
 
@@ -88,6 +90,22 @@ def apply_facet_counts(filterset, facets):
             for value, label in form_field.choices
             if value != ""
         ]
+
+
+def ordering_labels(fields, labels):
+    """``field_labels`` for a django-filter OrderingFilter, translated when shown.
+
+    `fields` are the filter's (field name, parameter) pairs and `labels` maps
+    each parameter to its lazy label. django-filter formats its own
+    "(descending)" labels once, at import, so they would stay in English.
+    """
+    field_labels = {}
+    for field_name, param in fields:
+        field_labels[field_name] = labels[param]
+        field_labels[f"-{param}"] = format_lazy(
+            gettext_lazy("{label} (descending)"), label=labels[param]
+        )
+    return field_labels
 
 
 def with_unique_ordering(queryset):

@@ -11,6 +11,8 @@ forget the status filter.
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 
@@ -28,15 +30,26 @@ class DatePrecision(models.TextChoices):
     YEAR = "year", _("Year")
 
 
+LOWERCASE_MONTH_LANGUAGES = {"uk"}
+
+
 def format_partial_date(value, precision):
-    """Render a date only as precisely as it is known."""
+    """Render a date only as precisely as it is known, in the active language.
+
+    "2024", "March 2024" (березень 2024), "12 March 2024" (12 березня 2024 р.).
+    """
     if value is None:
         return ""
     if precision == DatePrecision.YEAR:
-        return f"{value:%Y}"
+        return date_format(value, "Y")
     if precision == DatePrecision.MONTH:
-        return f"{value:%B %Y}"
-    return f"{value.day} {value:%B %Y}"
+        text = date_format(value, "YEAR_MONTH_FORMAT")
+        # Django's Ukrainian month names are capitalised for calendar headings;
+        # in running text a Ukrainian month is a common noun: березень 2024.
+        if get_language() in LOWERCASE_MONTH_LANGUAGES:
+            text = text[:1].lower() + text[1:]
+        return text
+    return date_format(value, "DATE_FORMAT")
 
 
 class PublicRecordQuerySet(models.QuerySet):

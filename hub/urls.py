@@ -7,6 +7,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("methodology/", views.methodology, name="methodology"),
     path("search/", views.search, name="search"),
+    # POST /i18n/setlang/ (language, next) sets the language cookie: no URL prefixes.
+    path("i18n/", include("django.conf.urls.i18n")),
     path("", include("entities.urls")),
     path("", include("evidence.urls")),
     path("", include("editorial.urls")),

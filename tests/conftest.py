@@ -3,6 +3,7 @@ import os
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 from hypothesis import HealthCheck, settings
 
 # CI runs a modest number of generated cases; HYPOTHESIS_PROFILE=thorough for a local soak.
@@ -26,3 +27,15 @@ def downloads_root(tmp_path, settings):
     """Each test publishes its updates' packages into its own folder."""
     settings.HUB_DOWNLOADS_ROOT = tmp_path / "downloads"
     return settings.HUB_DOWNLOADS_ROOT
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language, whatever the last request activated.
+
+    LocaleMiddleware activates the reader's language for the thread and leaves
+    it there; a server activates it anew for every request, a test run must too.
+    """
+    translation.deactivate()
+    yield
+    translation.deactivate()

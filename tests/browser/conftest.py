@@ -1,5 +1,6 @@
 """Real-browser tests: Playwright driving Debian's Chromium (never a downloaded browser)."""
 
+import importlib
 import io
 import os
 from pathlib import Path
@@ -46,10 +47,29 @@ def page(browser):
 
 
 @pytest.fixture
-def seeded_live(django_db_serialized_rollback, transactional_db, live_server):
-    """The seed data behind a live server; the groups the migrations made survive the flushes."""
+def seeded_live(transactional_db, live_server):
+    """The seed data behind a live server, and the staff groups.
+
+    Transactional tests end by flushing every table, the groups the data
+    migration made included; they are made again here from the migration's
+    own definition.
+    """
+    ensure_staff_groups()
     call_command("load_seeds", stdout=io.StringIO())
     return live_server
+
+
+def ensure_staff_groups():
+    from django.contrib.auth.models import Group, Permission
+
+    migration = importlib.import_module("editorial.migrations.0002_staff_groups")
+    for name, wanted in migration.GROUPS.items():
+        group, created = Group.objects.get_or_create(name=name)
+        if created:
+            group.permissions.set(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+                for app_label, codename in wanted
+            )
 
 
 @pytest.fixture

@@ -105,3 +105,18 @@ def test_the_correction_form_works_by_keyboard_alone_with_visible_focus(page, se
             break
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_contain_text("COR-00001")
+
+
+def test_no_page_scrolls_sideways_on_a_phone_and_every_page_reads_without_javascript(browser, seeded_live):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    wide = {}
+    for path in PUBLIC_PAGES:
+        response = page.goto(seeded_live.url + path)
+        assert response.status in (200, 404), path
+        expect(page.locator("main h1")).not_to_be_empty()
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        if overflow > 0:
+            wide[path] = overflow
+    context.close()
+    assert not wide, f"pages wider than a 360 px phone: {wide}"

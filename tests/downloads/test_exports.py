@@ -1,15 +1,26 @@
 """CSV and JSON twins of the lists: the page's rows, spreadsheet-safe, read by real consumers."""
 
 import csv
+import datetime
 import io
 import re
+from decimal import Decimal
 
 import pandas as pd
 import pytest
 from django.utils import timezone
 
+from downloads.tables import TABLES
+from downloads.writers import csv_record
 from editorial.models import Update
-from tests.factories import ClaimFactory, FirmFactory, SectorFactory, SiteFactory, SourceFactory
+from tests.factories import (
+    CitationFactory,
+    ClaimFactory,
+    FirmFactory,
+    SectorFactory,
+    SiteFactory,
+    SourceFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -111,22 +122,45 @@ TRIGGERS = ["=", "+", "-", "@", "\t", "\r", "\n", "\0"]
 
 
 @pytest.mark.parametrize("trigger", TRIGGERS)
-def test_every_text_cell_that_a_spreadsheet_would_run_is_quoted(client, trigger):
-    payload = f'{trigger}HYPERLINK("http://evil.example")'
+def test_the_cell_writer_quotes_every_trigger_in_every_text_column_of_every_table(trigger):
+    """Every table, every text column; numbers and dates untouched (no database: NUL included)."""
+    for table in TABLES:
+        row = []
+        for column in table.columns:
+            row.append(
+                {
+                    "string": f"{trigger}SUM(A1)",
+                    "integer": -5,
+                    "number": Decimal("-1.5"),
+                    "date": datetime.date(2024, 1, 2),
+                    "boolean": True,
+                }[column.type]
+            )
+        cells = dict(zip(table.column_names, csv_record(table, row), strict=True))
+        for column in table.columns:
+            if column.is_text:
+                assert cells[column.name] == f"'{trigger}SUM(A1)", (table.name, column.name)
+        assert all(cells[c.name] == "-5" for c in table.columns if c.type == "integer")
+        assert all(cells[c.name] == "-1.5" for c in table.columns if c.type == "number")
+        assert all(cells[c.name] == "2024-01-02" for c in table.columns if c.type == "date")
+
+
+# PostgreSQL cannot store NUL in text; the writer test above covers it.
+@pytest.mark.parametrize("trigger", [t for t in TRIGGERS if t != "\0"])
+def test_exported_files_quote_every_trigger_stored_in_every_text_field(client, trigger):
+    payload = f"{trigger}SUM(A1)"  # short enough for every column, the 12-character INN included
     firm = FirmFactory(
         name_en=payload,
         name_zh=payload,
         name_ru=payload,
         name_uk=payload,
         short_name=payload,
-        aliases=payload.replace("\n", " ").replace("\r", " "),
         exchange=payload,
         ticker=payload,
-        uscc=payload[:18],
-        lei=payload[:20],
-        inn=payload[:12],
-        ogrn=payload[:15],
-        website="",
+        uscc=payload,
+        lei=payload,
+        inn=payload,
+        ogrn=payload,
         european_presence_note=payload,
         description=payload,
         stage=2,
@@ -152,13 +186,21 @@ def test_every_text_cell_that_a_spreadsheet_would_run_is_quoted(client, trigger)
         "description",
     ]
     for column in text_columns:
-        assert rows[0][column].startswith("'" + trigger), column
+        assert rows[0][column] == "'" + payload, column
     assert rows[0]["stage"] == "2"  # numbers untouched
     claim = next(csv.DictReader(io.StringIO(csv_text(client.get("/claims.csv")))))
     for column in ["statement", "figure_unit", "firm_response"]:
-        assert claim[column].startswith("'" + trigger), column
+        assert claim[column] == "'" + payload, column
     assert claim["figure_low"] == "-5"  # a negative number is a number, not a formula
     assert claim["date_start"] == "2024-01-01"
+
+
+def test_a_source_cited_twice_by_a_claim_is_listed_once(client):
+    source = SourceFactory(public_id="SRC0007")
+    claim = ClaimFactory(cite=source)
+    CitationFactory(claim=claim, source=source, locator="p. 9")
+    row = next(csv.DictReader(io.StringIO(csv_text(client.get("/claims.csv")))))
+    assert row["sources"] == "SRC0007"
 
 
 def test_the_json_twin_is_paginated_with_stable_field_names(client, seeded):

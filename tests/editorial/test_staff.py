@@ -28,6 +28,8 @@ STAFF_URLS = [
     ("editorial:staff_change", [1]),
     ("editorial:staff_stage", ["F0001"]),
     ("editorial:staff_compose", []),
+    ("editorial:staff_import", []),
+    ("editorial:staff_import_job", [1]),
 ]
 EDITOR_PERMISSIONS = {
     "editorial.moderate_correction",

@@ -1,0 +1,1 @@
+"""Benchmarks: they print figures, they are not timed tests (`make bench-export`)."""
