@@ -107,7 +107,9 @@ def test_the_correction_form_works_by_keyboard_alone_with_visible_focus(page, se
     expect(page.get_by_role("heading", level=1)).to_contain_text("COR-00001")
 
 
-def test_no_page_scrolls_sideways_on_a_phone_and_every_page_reads_without_javascript(browser, seeded_live):
+def test_no_page_scrolls_sideways_on_a_phone_and_every_page_reads_without_javascript(
+    browser, seeded_live
+):
     context = browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 740})
     page = context.new_page()
     wide = {}
