@@ -63,11 +63,6 @@ def staff_required(permission, *, post=None):
     return decorator
 
 
-def record_by_public_id(public_id):
-    """Any record, whatever its status, by its identifier (longest prefix first: SRC before S)."""
-    return find_record(public_id)
-
-
 # Presenting records and changes ------------------------------------------
 
 
@@ -269,7 +264,7 @@ def _correction_from_query(request):
 @staff_required("editorial.stage_change")
 @require_http_methods(["GET", "HEAD", "POST"])
 def stage_for_record(request, public_id):
-    record = record_by_public_id(public_id)
+    record = find_record(public_id)
     if record is None:
         raise Http404(f"No record {public_id}")
     correction = _correction_from_query(request)
@@ -337,7 +332,7 @@ def _stage(action, form, record, user, correction):
             record=record, reason=data["reason"], user=user, correction=correction
         )
     if action == "merge":
-        into = record_by_public_id(data["into"].strip())
+        into = find_record(data["into"].strip())
         if into is None:
             form.add_error("into", f"There is no record {data['into']}.")
             return None

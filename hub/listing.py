@@ -7,7 +7,7 @@ facet, one count and one page, whatever the size of the data.
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import BadRequest
@@ -34,15 +34,15 @@ class Facet:
     name: str
     column: str = ""
     count: object = None
-    _column: str = field(init=False, default="")
-
-    def __post_init__(self):
-        self._column = self.column or self.name
 
     def counts(self, queryset):
         if self.count is not None:
             return self.count(queryset)
-        rows = queryset.order_by().values_list(self._column).annotate(n=Count("pk", distinct=True))
+        rows = (
+            queryset.order_by()
+            .values_list(self.column or self.name)
+            .annotate(n=Count("pk", distinct=True))
+        )
         return {str(value) if value is not None else "": n for value, n in rows}
 
 
