@@ -130,6 +130,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache holds rate-limit counters and cached public pages. HUB_CACHE_URL
+# points every app server at the same Redis (redis://127.0.0.1:6379/0), so
+# limits are shared and publishing invalidates pages on all of them at once.
+# Without it, each process keeps its own in-memory cache (development, tests).
+_CACHE_URL = os.environ.get("HUB_CACHE_URL", "")
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _CACHE_URL,
+            "KEY_PREFIX": os.environ.get("HUB_CACHE_PREFIX", "hub"),
+            "TIMEOUT": 24 * 3600,
+        }
+        if _CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "hub"}
+    )
+}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
