@@ -5,6 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
 .PHONY: run test lint format ci check-deploy check-migrations seed clean messages bench-export
+.PHONY: serve-prod two-servers backup restore fault-test bench-load
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@python=$$(scripts/find-python) || exit 1; \
@@ -24,7 +25,7 @@ seed: $(STAMP)
 	$(PY) manage.py load_seeds
 
 test: $(STAMP)
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $${PYTEST_WORKERS:-auto} $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
@@ -48,7 +49,7 @@ check-migrations: $(STAMP)
 
 # Production settings must pass Django's deployment checks with no warning.
 check-deploy: $(STAMP)
-	HUB_PRODUCTION=1 DJANGO_ALLOWED_HOSTS=hub.example.org \
+	HUB_PRODUCTION=1 DJANGO_ALLOWED_HOSTS=hub.example.org HUB_CACHE_URL=redis://127.0.0.1:6379/0 \
 	DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
 	$(PY) manage.py check --deploy --fail-level WARNING
 
@@ -63,3 +64,58 @@ clean:
 # BENCH_ARGS=--profile adds a cProfile run of the export.
 bench-export: $(STAMP)
 	$(PY) -m bench.bench_export $(BENCH_ARGS)
+
+# Operations (issue 6; README "Deployment", "Backups", "Faults", "Load") ----------
+# Production settings under gunicorn + whitenoise; reads DJANGO_SECRET_KEY,
+# DJANGO_ALLOWED_HOSTS, DATABASE_URL and HUB_CACHE_URL from the environment and
+# stops with an example when one is missing. PORT (8001), WORKERS (2).
+serve-prod: $(STAMP)
+	scripts/serve-prod
+
+# Two instances (PORT_A 8001, PORT_B 8002) on one database and one Redis.
+two-servers: $(STAMP)
+	scripts/two-servers
+
+# The database (pg_dump -Fc, or SQLite's backup API) and the downloads folder,
+# into var/backups/<time>/ (BACKUP_OUT=dir to choose).
+backup: $(STAMP)
+	$(PY) scripts/backup $(if $(BACKUP_OUT),--out $(BACKUP_OUT))
+
+# make restore BACKUP=var/backups/<time> [FORCE=1]: into DATABASE_URL's database
+# and HUB_DOWNLOADS_ROOT; refuses non-empty targets unless FORCE=1.
+restore: $(STAMP)
+	@test -n "$(BACKUP)" || { echo "Say which backup: make restore BACKUP=var/backups/<time>"; exit 2; }
+	$(PY) scripts/restore $(BACKUP) $(if $(FORCE),--force)
+
+# Restarts the machine's PostgreSQL during a load run, then kills publishes
+# half-way: run it on a machine of your own, never beside other work.
+fault-test: $(STAMP)
+	@$(PY) scripts/fault/pg_restart.py; restart=$$?; \
+	$(PY) scripts/fault/publish_kill.py; publish=$$?; \
+	echo "fault-test: postgres restart exit $$restart, publish kills exit $$publish"; \
+	[ $$restart -eq 0 ] && [ $$publish -eq 0 ]
+
+# wrk, 2 threads, 32 connections, 60 s against the firm list and a profile
+# (gunicorn, 2 workers, PostgreSQL with the seed data). BENCH_LOAD_ARGS=--no-page-cache.
+bench-load: $(STAMP)
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+		&& apt-get install -y -qq wrk >/dev/null; } || true
+	@command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk"; exit 1; }
+	$(PY) scripts/bench_load.py $(BENCH_LOAD_ARGS)
+
+# Search latency (p50/p95 of five queries through the view) and the search page's
+# query count, on the same synthetic database as bench-export (issue 5).
+.PHONY: bench-search
+bench-search: $(STAMP)
+	$(PY) -m bench.bench_search $(BENCH_ARGS)
+
+# Performance (issue 7; README "Performance"). Builds the synthetic set (1,000,000
+# claims; BENCH_CLAIMS etc. to change) in its own PostgreSQL database hub_bench_site
+# when absent, serves it with gunicorn (2 workers) and a Redis cache of its own (db 9),
+# and prints latency, query counts, wrk throughput against Datasette (installed in
+# var/bench-venv), the time to publish 10,000 edits, and a profile. Needs wrk.
+# BENCH_ARGS=--quick for a short run; --skip-datasette, --skip-publish.
+.PHONY: bench
+bench: $(STAMP)
+	@command -v wrk >/dev/null || { echo "make bench needs wrk: apt-get install -y wrk"; exit 1; }
+	$(PY) -u -m bench.bench_site $(BENCH_ARGS)

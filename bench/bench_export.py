@@ -40,7 +40,7 @@ GOAL_RSS_MB = 150
 # claim, in the list's default order: Claim.Meta.ordering ["public_id"], ended by
 # the primary key (hub.listing.with_unique_ordering). Identifier lists are the
 # public records' ids, sorted and joined with ";", as downloads.tables does; like
-# it (downloads.tables.claim_sources), a source cited twice by a claim is listed twice.
+# it (downloads.tables.claim_sources), a source cited twice by a claim is listed once.
 COPY_QUERY = """
 COPY (
   WITH firms AS (
@@ -54,7 +54,7 @@ COPY (
     WHERE s.status = 'published'
     GROUP BY cs.claim_id
   ), sources AS (
-    SELECT ci.claim_id, string_agg(src.public_id, ';' ORDER BY src.public_id) AS ids
+    SELECT ci.claim_id, string_agg(DISTINCT src.public_id, ';' ORDER BY src.public_id) AS ids
     FROM evidence_citation ci JOIN evidence_source src ON src.id = ci.source_id
     WHERE ci.status = 'published' AND src.status = 'published'
     GROUP BY ci.claim_id
@@ -62,7 +62,14 @@ COPY (
   SELECT c.public_id AS id, c.statement, c.claim_type, c.region, c.date_start, c.date_end,
          c.date_precision, c.stage, c.confidence, c.figure_low, c.figure_high, c.figure_unit,
          firms.ids AS firms, sites.ids AS sites, sources.ids AS sources,
-         c.firm_response, c.firm_response_date, c.last_update,
+         c.firm_response, c.firm_response_date,
+         CASE WHEN c.firm_response <> '' OR c.firm_response_url <> '' THEN 'responded'
+              WHEN c.reply_contacted_on IS NULL THEN 'not_contacted'
+              WHEN c.reply_deadline < CURRENT_DATE THEN 'no_response_by_deadline'
+              ELSE 'awaiting' END AS reply_status,
+         CASE WHEN c.firm_response <> '' OR c.firm_response_url <> '' THEN c.firm_response_date
+              WHEN c.reply_contacted_on IS NOT NULL THEN c.reply_deadline END AS reply_date,
+         c.last_update,
          {base} || '/claims/' || c.public_id || '/' AS hub_url
   FROM evidence_claim c
   LEFT JOIN firms ON firms.claim_id = c.id

@@ -207,6 +207,10 @@ def datapackage(update):
     if update is not None:
         package["version"] = str(update.number)
         package["created"] = update.published_at.isoformat()
+        if update.is_synthetic:
+            # Generated test data (generate_synthetic), never evidence: said in the package itself.
+            package["title"] += " (SYNTHETIC TEST DATA)"
+            package["synthetic"] = True
     return package
 
 
@@ -274,6 +278,7 @@ def _write_manifest(folder, update, counts):
         )
     manifest = {
         "update": update.number,
+        "synthetic": update.is_synthetic,
         "published_at": update.published_at.isoformat(),
         "files": files,
     }

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_noop
 
 from entities.models import Firm, Relationship, SanctionsDesignation, Site
 from evidence.models import Citation, Claim, Source
+from evidence.reply import reply_date_expression, reply_status_expression
 from hub.models import Status
 
 # Many identifiers in one cell are joined with this (identifiers never contain it).
@@ -144,41 +145,49 @@ class InList(Lookup):
         return f"{lhs} = ANY(%s)", (*params, self.rhs)
 
 
-def linked(through, owner, other, *, other_status=True):
-    """A many-to-many reader: {owner pk: [public ids of the linked public records]}."""
+@dataclass(frozen=True)
+class Many:
+    """A many-to-many column's reader, from one queryset of (owner pk, identifier) pairs.
 
-    def read(pks):
-        rows = through.objects.filter(InList(F(f"{owner}_id"), pks))
-        if other_status:
-            rows = rows.filter(**{f"{other}__status": Status.PUBLISHED})
+    Called with a chunk of owner pks it gives {owner pk: [identifiers]}; the
+    SQL writer (downloads.sqlcsv) aggregates the same pairs in the database.
+    """
+
+    pairs: object  # () -> values_list(owner pk, identifier) over every public link
+    owner: str  # the owner pk's column in `pairs`, for filtering by a chunk
+    distinct: bool = False  # list an identifier once however many pairs repeat it
+
+    def __call__(self, pks):
         result = {}
-        for pk, identifier in rows.values_list(f"{owner}_id", f"{other}__public_id"):
+        for pk, identifier in self.pairs().filter(InList(F(self.owner), pks)):
             result.setdefault(pk, []).append(identifier)
+        if self.distinct:
+            return {pk: list(dict.fromkeys(ids)) for pk, ids in result.items()}
         return result
 
-    return read
+
+def linked(through, owner, other, *, other_status=True):
+    """{owner pk: [public ids of the linked public records]}."""
+
+    def pairs():
+        rows = through.objects.all()
+        if other_status:
+            rows = rows.filter(**{f"{other}__status": Status.PUBLISHED})
+        return rows.values_list(f"{owner}_id", f"{other}__public_id")
+
+    return Many(pairs, f"{owner}_id")
 
 
-def sector_slugs(pks):
-    result = {}
-    for pk, slug in Firm.sectors.through.objects.filter(InList(F("firm_id"), pks)).values_list(
-        "firm_id", "sector__slug"
-    ):
-        result.setdefault(pk, []).append(slug)
-    return result
+sector_slugs = Many(
+    lambda: Firm.sectors.through.objects.values_list("firm_id", "sector__slug"), "firm_id"
+)
 
-
-def claim_sources(pks):
-    """The distinct sources each claim cites (a source cited twice is listed once).
-
-    `.order_by()` first: Citation's default ordering would otherwise put the
-    citation's own identifier into the DISTINCT and keep every citation a row.
-    """
-    result = {}
-    citations = Citation.objects.public().filter(InList(F("claim_id"), pks)).order_by()
-    for pk, identifier in citations.values_list("claim_id", "source__public_id").distinct():
-        result.setdefault(pk, []).append(identifier)
-    return result
+# The distinct sources each claim cites (a source cited twice is listed once).
+claim_sources = Many(
+    lambda: Citation.objects.public().order_by().values_list("claim_id", "source__public_id"),
+    "claim_id",
+    distinct=True,
+)
 
 
 def c(name, type_, description, path=None, **kwargs):
@@ -258,6 +267,11 @@ TABLES = [
             c("name_ru", "string", "Name in Russian."),
             c("aliases", "string", f"Other names, separated by '{SEPARATOR}'."),
             c(
+                "occupation_name",
+                "string",
+                "Name the occupation authorities use for the place or its unit, where it differs.",
+            ),
+            c(
                 "kind",
                 "string",
                 "coal_mine, quarry, port, rail, telecom, bank_branch, plant, cultural_centre or other.",
@@ -267,7 +281,22 @@ TABLES = [
                 "string",
                 "Occupied region of Ukraine: crimea, sevastopol, donetsk, luhansk, zaporizhzhia, kherson or several.",
             ),
+            c("country", "string", "ISO 3166-1 alpha-2 country: always UA (Ukraine)."),
+            c(
+                "occupation_status",
+                "string",
+                "occupied (temporarily occupied) or liberated (formerly occupied).",
+            ),
+            c("raion", "string", "Raion (district), as in the codifier since 2020."),
             c("locality", "string", "Town or village."),
+            c("locality_uk", "string", "Town or village, in Ukrainian."),
+            c(
+                "katotth",
+                "string",
+                "KATOTTH code (UA + 17 digits) of the most specific administrative unit known; "
+                "zeros after a level mean the code stops at that level (UA44000000000018893 is "
+                "Luhansk oblast).",
+            ),
             c("latitude", "number", "WGS 84 latitude, as precise as coordinate_precision says."),
             c("longitude", "number", "WGS 84 longitude."),
             c("coordinate_precision", "string", "exact, locality, region or none."),
@@ -328,7 +357,8 @@ TABLES = [
             c(
                 "confidence",
                 "string",
-                "confirmed, single_source, alleged or disputed (see the methodology).",
+                "confirmed, single_source (reported), alleged or disputed: the grade computed "
+                "from the evidence, or the editors' override (see the methodology).",
             ),
             c("figure_low", "number", "The figure the claim states (or the low end of a range)."),
             c("figure_high", "number", "The high end of a range."),
@@ -356,6 +386,20 @@ TABLES = [
             ),
             c("firm_response", "string", "The firm's response, where it gave one."),
             c("firm_response_date", "date", "Date of the response."),
+            c(
+                "reply_status",
+                "string",
+                "Right of reply: not_contacted, awaiting, responded or no_response_by_deadline "
+                "(derived from the contact date, deadline and response on the day of the export).",
+                reply_status_expression(),
+            ),
+            c(
+                "reply_date",
+                "date",
+                "The date that goes with reply_status: the response date (responded), the "
+                "deadline (awaiting, no_response_by_deadline); empty when not_contacted.",
+                reply_date_expression(),
+            ),
             LAST_UPDATE,
             HUB_URL,
         ],
@@ -458,6 +502,7 @@ TABLES = [
                 "source__public_id",
                 foreign_key=("sources", "id"),
             ),
+            c("source_locator", "string", "Where in the source the listing is shown."),
             LAST_UPDATE,
         ],
     ),

@@ -56,7 +56,7 @@ def csv_lines(table, rows):
 
     The header comes first, on its own, before any row is read.
     """
-    yield csv.writer(_Line(), lineterminator="\r\n").writerow(table.column_names)
+    yield csv_header(table)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     record = _csv_values(table)
@@ -65,6 +65,10 @@ def csv_lines(table, rows):
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
+
+
+def csv_header(table):
+    return csv.writer(_Line(), lineterminator="\r\n").writerow(table.column_names)
 
 
 def csv_record(table, row):

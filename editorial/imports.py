@@ -36,6 +36,7 @@ from django.db import DatabaseError, models, transaction
 from import_export import resources, widgets
 from import_export.fields import Field
 
+from entities import places
 from entities.models import Firm, Site
 from evidence.models import Citation, Claim, Source
 
@@ -397,6 +398,9 @@ def _import_row(resource, model, row, user, first_seen):
     if row.extra:
         raise RowError(f"{row.extra} filled cell(s) beyond the last named column")
     fields, problems = {}, []
+    if model is Site:
+        # Source labels ("TOT Ukraine", "Crimea, Russia", "DNR") -> Ukraine, occupied, oblast.
+        row.cells = places.read_site_cells(row.cells)
     for name in row.cells:
         try:
             cleaned = resource.fields[name].clean(row.cells)

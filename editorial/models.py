@@ -12,6 +12,7 @@ export or feed reads.
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -19,6 +20,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -38,6 +40,9 @@ class Update(models.Model):
     added = models.PositiveIntegerField(default=0)
     changed = models.PositiveIntegerField(default=0)
     withdrawn = models.PositiveIntegerField(default=0)
+    # A generated data set for load testing (`manage.py generate_synthetic`):
+    # every page and export showing its records says so.
+    is_synthetic = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-number"]
@@ -203,17 +208,27 @@ class Correction(models.Model):
         return reverse("editorial:correction_track", args=[token])
 
 
+def ip_hash_expiry():
+    """When a submitter's IP hash, stored now, is to be emptied."""
+    return timezone.now() + timedelta(days=settings.HUB_IP_HASH_DAYS)
+
+
 class CorrectionContact(models.Model):
     """A submitter's private details: never shown, exported or logged."""
 
     correction = models.OneToOneField(Correction, on_delete=models.CASCADE, related_name="contact")
     name = models.CharField(max_length=200, blank=True)
     email = models.EmailField(blank=True)
+    # HMAC of the address (hub.clientip.ip_hash), kept until ip_hash_expires_at;
+    # purge_contact_data empties it then, and removes the row after
+    # HUB_CONTACT_RETENTION_DAYS.
     ip_hash = models.CharField(max_length=64, blank=True)
+    ip_hash_expires_at = models.DateTimeField(null=True, blank=True, default=ip_hash_expiry)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         permissions = [("view_contact_details", "Can see submitters' contact details")]
+        indexes = [models.Index(fields=["created_at"]), models.Index(fields=["ip_hash_expires_at"])]
 
     def __str__(self):
         return f"Contact for {self.correction}"

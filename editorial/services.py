@@ -12,8 +12,6 @@ models' save() directly, for anything the public can see.
   once or not at all.
 """
 
-import hashlib
-import hmac
 import logging
 
 from django.conf import settings
@@ -26,6 +24,9 @@ from django.db.models.functions import Length
 from django.utils import timezone, translation
 
 from downloads import package
+from hub import audit
+from hub import cache as hub_cache
+from hub.clientip import ip_hash
 from hub.models import Status
 
 from . import values
@@ -77,7 +78,7 @@ class StagingRefused(Exception):
 
 def keyed_hash(value):
     """An IP address as a keyed hash: comparable for abuse control, not reversible."""
-    return hmac.new(settings.SECRET_KEY.encode(), value.encode(), hashlib.sha256).hexdigest()
+    return ip_hash(value)
 
 
 def stored_label(record):
@@ -170,6 +171,7 @@ def transition(*, correction, to, actor, public_response=None, duplicate_of=None
         )
     Transition.objects.create(correction=correction, from_status=current, to_status=to, actor=actor)
     logger.info("correction %s: %s -> %s by %s", correction.reference, current, to, actor)
+    audit.log("correction.decision", actor=actor, correction=correction.reference, to=to.value)
     correction.refresh_from_db()
     return correction
 
@@ -180,12 +182,19 @@ def assign(*, correction, assignee, actor):
     if correction.status == Correction.Status.RECEIVED:
         transition(correction=correction, to=Correction.Status.IN_REVIEW, actor=actor)
     logger.info("correction %s assigned to %s by %s", correction.reference, assignee, actor)
+    audit.log(
+        "correction.assigned",
+        actor=actor,
+        correction=correction.reference,
+        assignee=audit.actor_name(assignee),
+    )
     correction.refresh_from_db()
     return correction
 
 
 @transaction.atomic
 def add_note(*, correction, author, text):
+    audit.log("correction.note", actor=author, correction=correction.reference)
     return StaffNote.objects.create(correction=correction, author=author, text=text)
 
 
@@ -222,6 +231,14 @@ def _describe(error):
 
 
 def _change(*, action, record, user, correction, **fields):
+    if user is not None:  # a person, not load_seeds
+        audit.log(
+            "change.staged",
+            actor=user,
+            action=action,
+            record=record.public_id,
+            correction=correction.reference if correction else "-",
+        )
     return Change.objects.create(
         action=action,
         content_type=ContentType.objects.get_for_model(record),
@@ -327,21 +344,27 @@ def stage_merge(*, record, into, user, correction=None):
 
 
 @transaction.atomic
-def stage_firm_response(*, correction, claim, user):
-    """Stage a right-of-reply correction's text as the firm's response on a claim."""
+def stage_firm_response(*, correction, claim, user, stance="", url=""):
+    """Stage a right-of-reply correction's text as the firm's response on a claim.
+
+    Once published it is the claim's recorded response (quoted, dated, and
+    linked when `url` is given); `stance` (evidence.reply.ResponseStance)
+    says whether it denies or acknowledges the claim, which the confidence
+    grade follows.
+    """
     if not correction.right_of_reply:
         raise StagingRefused(
             "Only a correction from someone speaking for the firm is its response."
         )
-    return stage_edit(
-        record=claim,
-        fields={
-            "firm_response": correction.proposed_fix,
-            "firm_response_date": timezone.localdate().isoformat(),
-        },
-        user=user,
-        correction=correction,
-    )
+    received = timezone.localtime(correction.received_at).date()
+    fields = {
+        "firm_response": correction.proposed_fix,
+        "firm_response_date": received.isoformat(),
+        "firm_response_stance": stance,
+    }
+    if url:
+        fields["firm_response_url"] = url
+    return stage_edit(record=claim, fields=fields, user=user, correction=correction)
 
 
 @transaction.atomic
@@ -352,6 +375,7 @@ def discard_change(*, change, user):
         state=Change.State.DISCARDED
     )
     logger.info("change %s discarded by %s", change.pk, user)
+    audit.log("change.discarded", actor=user, change=change.pk, record=change.public_id)
     return bool(updated)
 
 
@@ -413,11 +437,13 @@ def _publish(*, change_ids, summary, notes, published_by, idempotency_key):
     )
     for change in pending:
         apply_change(change, update)
+    regraded = regrade_claims(update, pending, published_by)
     check_public_invariants()
 
     update.added = sum(change.action == Change.Action.CREATE for change in pending)
     update.changed = sum(change.action == Change.Action.EDIT for change in pending)
     update.withdrawn = len(pending) - update.added - update.changed
+    update.changed += len(regraded)
     update.save(update_fields=["added", "changed", "withdrawn"])
     _close_answered_corrections(update, pending, published_by)
     answered = {}
@@ -427,6 +453,10 @@ def _publish(*, change_ids, summary, notes, published_by, idempotency_key):
     # Last: the frozen downloads, read from exactly the state this update makes public.
     package.build_package(update, answered=answered)
     logger.info("update %s published by %s: %s changes", number, published_by, len(pending))
+    audit.log("update.published", actor=published_by, update=number, changes=len(pending))
+    # Once committed, every app server's cached pages move to the new update's
+    # keys, whether this ran in a request, a command or a shell.
+    transaction.on_commit(hub_cache.update_published)
     return update
 
 
@@ -506,6 +536,110 @@ def check_public_invariants():
         raise PublishRefused(
             "These claims would be published without a citation that says where in the source "
             f"they come from: {', '.join(uncited)}. Stage a citation with a locator first."
+        )
+    check_archived_sources()
+
+
+# Confidence grades and archived sources (issue 9) ---------------------------
+
+
+def regrade_claims(update, changes, actor):
+    """Store the confidence grade of every published claim the changes may affect.
+
+    A claim's grade is its override, if the editors set one with a reason,
+    else the grade its evidence gives (evidence.confidence). Where the stored
+    grade changes, the changelog says so: in the claim's own change of this
+    update, or in a change of its own. Returns those new changes.
+    """
+    from evidence import confidence
+    from evidence.models import Citation, Claim, Source
+
+    by_model = {}
+    for change in changes:
+        by_model.setdefault(change.content_type.model_class(), []).append(change)
+    claim_pks = {change.object_id for change in by_model.get(Claim, [])}
+    citations = [change.object_id for change in by_model.get(Citation, [])]
+    claim_pks |= set(
+        Citation.objects.filter(pk__in=citations, claim__isnull=False).values_list(
+            "claim_id", flat=True
+        )
+    )
+    # A citation moved to another claim leaves its old claim with less evidence.
+    for change in by_model.get(Citation, []):
+        for entry in change.diff:
+            if entry["field"] == "claim" and entry["before"]:
+                claim_pks |= set(
+                    Claim.objects.filter(public_id=entry["before"]).values_list("pk", flat=True)
+                )
+    sources = [change.object_id for change in by_model.get(Source, [])]
+    if sources:
+        claim_pks |= confidence.claims_affected_by_sources(sources)
+    claims = (
+        Claim.objects.public()
+        .filter(pk__in=claim_pks)
+        .only("pk", "public_id", "confidence", "confidence_override")
+    )
+    computed = confidence.computed_grades([claim.pk for claim in claims])
+    own_change = {change.object_id: change for change in by_model.get(Claim, [])}
+    made = []
+    for claim in claims:
+        new = claim.confidence_override or computed[claim.pk][0].value
+        if new == claim.confidence:
+            continue
+        before = claim.confidence
+        Claim.objects.filter(pk=claim.pk).update(
+            confidence=new, last_update=update.number, updated_at=timezone.now()
+        )
+        change = own_change.get(claim.pk)
+        if change is None:
+            claim.confidence = new
+            change = _change(
+                action=Change.Action.EDIT,
+                record=claim,
+                user=actor,
+                correction=None,
+                proposed={"confidence": new},
+                reason="Confidence grade recomputed from the evidence.",
+                state=Change.State.PUBLISHED,
+                update=update,
+            )
+            made.append(change)
+        diff = [entry for entry in change.diff if entry["field"] != "confidence"]
+        earlier = next((e for e in change.diff if e["field"] == "confidence"), None)
+        if earlier is not None:
+            before = earlier["before"]
+        if before != new:
+            diff.append({"field": "confidence", "before": before, "after": new})
+        change.diff = diff
+        change.save(update_fields=["diff"])
+    return made
+
+
+def unarchived_sources_of_public_claims():
+    """Public ids of the published claims, and of their sources, that hold no archived copy."""
+    from evidence.models import Citation, Source
+
+    missing = Source.objects.public().missing_archive()
+    rows = (
+        Citation.objects.public()
+        .filter(claim__status=Status.PUBLISHED, source__in=missing)
+        .order_by("claim__public_id", "source__public_id")
+        .values_list("claim__public_id", "source__public_id")[:200]
+    )
+    claims, sources = {}, {}
+    for claim, source in rows:
+        claims[claim] = sources[source] = True
+    return list(claims), sorted(sources)
+
+
+def check_archived_sources():
+    """Refuse (roll back) a publish that leaves a published claim citing an unarchived source."""
+    claims, sources = unarchived_sources_of_public_claims()
+    if claims:
+        raise PublishRefused(
+            "These claims would be published citing sources with no archived copy: "
+            f"{', '.join(claims[:20])} (sources {', '.join(sources[:20])}). Give each source "
+            "a snapshot, an archive URL, or the reason why it has neither."
         )
 
 

@@ -24,6 +24,9 @@ BOOKKEEPING = {
 
 
 def natural_key_name(model):
+    # A model may name its own natural key (a source snapshot: its SHA-256).
+    if getattr(model, "NATURAL_KEY", None):
+        return model.NATURAL_KEY
     return "public_id" if any(f.name == "public_id" for f in model._meta.fields) else "slug"
 
 

@@ -6,17 +6,19 @@ from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from downloads import package
+from hub.clientip import client_ip
 from hub.listing import paginate
 from hub.models import Status
 from hub.records import find_record
 
-from . import services
+from . import antispam, services
 from .forms import CorrectionForm
 from .models import Change, Correction, Update, hash_token
 
@@ -31,36 +33,59 @@ CHANGELOG_SECTIONS = [
 
 @require_http_methods(["GET", "POST"])
 def correction_new(request):
+    """The public correction form, screened by `editorial.antispam` before anything is stored.
+
+    A refused post (rate, honeypot, token age or replay) gets the form back with
+    the visitor's text and a message saying why, with status 429 or 400.
+    """
     initial_record = request.GET.get("record", "")[:16]
-    form = CorrectionForm(request.POST or None, initial={"record": initial_record})
+    data = request.POST if request.method == "POST" else None  # an empty post is bound too
+    form = CorrectionForm(data, initial={"record": initial_record})
     target = find_record(initial_record) if initial_record else None
     if target is not None and not target.is_public:
         target = None
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        correction, token = services.submit_correction(
-            target=data["record"],
-            what_is_wrong=data["what_is_wrong"],
-            proposed_fix=data["proposed_fix"],
-            evidence=data["evidence"],
-            right_of_reply=data["right_of_reply"],
-            name=data["name"],
-            email=data["email"],
-            ip=request.META.get("REMOTE_ADDR", ""),
-        )
-        messages.success(
-            request,
-            _(
-                "Thank you. Your correction is %(reference)s. Keep this page's address: it is "
-                "your private link to follow what happens to it."
-            )
-            % {"reference": correction.reference},
-        )
-        return redirect("editorial:correction_track", token=token)
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request, "editorial/correction_form.html", {"form": form, "target": target}, status=status
+    issued_at = None
+    status = 200
+    if request.method == "POST":
+        refusal, issued_at = antispam.screen(request)
+        if refusal is not None:
+            form.add_error(None, refusal.message)
+            status = refusal.status
+        elif form.is_valid():
+            return _store_correction(request, form.cleaned_data)
+        else:
+            status = 400
+    context = {
+        "form": form,
+        "target": target,
+        # A fresh nonce; the time the visitor first got the form is kept.
+        "form_token": antispam.issue_token(issued_at=issued_at),
+    }
+    response = render(request, "editorial/correction_form.html", context, status=status)
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def _store_correction(request, data):
+    correction, token = services.submit_correction(
+        target=data["record"],
+        what_is_wrong=data["what_is_wrong"],
+        proposed_fix=data["proposed_fix"],
+        evidence=data["evidence"],
+        right_of_reply=data["right_of_reply"],
+        name=data["name"],
+        email=data["email"],
+        ip=client_ip(request),
     )
+    messages.success(
+        request,
+        _(
+            "Thank you. Your correction is %(reference)s. Keep this page's address: it is "
+            "your private link to follow what happens to it."
+        )
+        % {"reference": correction.reference},
+    )
+    return redirect("editorial:correction_track", token=token)
 
 
 @never_cache

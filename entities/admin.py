@@ -23,6 +23,8 @@ class DesignationInline(admin.TabularInline):
         "listed_on",
         "ended_on",
         "reference",
+        "source",
+        "source_locator",
     ]
     autocomplete_fields = ["source"]
     can_delete = False
@@ -146,6 +148,7 @@ class SiteAdmin(PublicRecordAdmin):
         "status",
         "kind",
         "region",
+        "occupation_status",
         "coordinate_precision",
         "operating_status",
     ]
@@ -156,4 +159,7 @@ class SiteAdmin(PublicRecordAdmin):
         "name_ru",
         "aliases",
         "locality",
+        "locality_uk",
+        "occupation_name",
+        "katotth",
     ]

@@ -89,10 +89,8 @@ class FirmFilter(django_filters.FilterSet):
 
 
 def sanctioned_q():
-    """A firm is under sanctions while it has a published designation that has not ended."""
-    return Exists(
-        SanctionsDesignation.objects.public().filter(firm=OuterRef("pk"), ended_on__isnull=True)
-    )
+    """A firm is under sanctions while it has a published designation in force."""
+    return Exists(SanctionsDesignation.objects.public().in_force().filter(firm=OuterRef("pk")))
 
 
 def count_sanctioned(queryset):

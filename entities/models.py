@@ -6,9 +6,13 @@ identifiers that let a reader match it to a register. Whatever the hub says
 evidence app, with its citations; this app only holds who and where.
 """
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Length
+from django.db.models.lookups import Exact
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hub.models import (
@@ -18,46 +22,24 @@ from hub.models import (
     public_id_constraint,
 )
 
+from . import identifiers, places
 from .countries import COUNTRY_CHOICES
-from .querysets import FirmQuerySet, RelationshipQuerySet, SiteQuerySet
+from .querysets import DesignationQuerySet, FirmQuerySet, RelationshipQuerySet, SiteQuerySet
 
-
-class Stage(models.IntegerChoices):
-    """The three-stage progression of Chinese engagement described in the seed research."""
-
-    PRIVATE_SUPPLIERS = 1, _("Stage 1 · private equipment suppliers")
-    NETWORKS = 2, _("Stage 2 · Belt and Road para-diplomatic and academic networks")
-    STATE_CAPITAL = 3, _("Stage 3 · state capital")
-
-
-STAGE_EXPLANATIONS = {
-    Stage.PRIVATE_SUPPLIERS: _(
-        "Privately controlled or publicly listed manufacturers and traders that supply "
-        "machinery, parts, telecom hardware and payment channels, usually through Russian "
-        "or third-country intermediaries. Low diplomatic cost; deniable."
-    ),
-    Stage.NETWORKS: _(
-        "Belt and Road para-diplomatic and academic networks: alliances, committees and "
-        "business associations that normalise contact with institutions in the occupied "
-        "territories."
-    ),
-    Stage.STATE_CAPITAL: _(
-        "Chinese state-owned enterprises and state finance exploring or making investments: "
-        "a decision of the Chinese state rather than a commercial accident."
-    ),
-}
-
-
-class Region(models.TextChoices):
-    """Occupied regions, named as parts of Ukraine. There is deliberately no "Russia"."""
-
-    CRIMEA = "crimea", _("Autonomous Republic of Crimea")
-    SEVASTOPOL = "sevastopol", _("Sevastopol")
-    DONETSK = "donetsk", _("Donetsk oblast")
-    LUHANSK = "luhansk", _("Luhansk oblast")
-    ZAPORIZHZHIA = "zaporizhzhia", _("Zaporizhzhia oblast")
-    KHERSON = "kherson", _("Kherson oblast")
-    SEVERAL = "several", _("Several occupied regions")
+# Re-exported: the vocabularies are part of this module's interface.
+from .vocabularies import (  # noqa: F401
+    STAGE_EXPLANATIONS,
+    Authority,
+    CoordinatePrecision,
+    FirmKind,
+    OccupationStatus,
+    OperatingStatus,
+    Ownership,
+    Region,
+    RelationshipKind,
+    SiteKind,
+    Stage,
+)
 
 
 class Sector(models.Model):
@@ -71,24 +53,6 @@ class Sector(models.Model):
 
     def __str__(self):
         return self.name
-
-
-class FirmKind(models.TextChoices):
-    COMPANY = "company", _("Company")
-    STATE_OWNED = "soe", _("State-owned enterprise")
-    NETWORK = "network", _("Network organisation")
-    ACADEMIC = "academic", _("Academic institution")
-    FINANCIAL = "financial", _("Financial institution")
-    INTERMEDIARY = "intermediary", _("Intermediary")
-
-
-class Ownership(models.TextChoices):
-    PRIVATE = "private", _("Private")
-    LISTED = "listed", _("Publicly listed")
-    CENTRAL_SOE = "central_soe", _("Central state-owned enterprise")
-    LOCAL_SOE = "local_soe", _("Local state-owned enterprise")
-    NON_PROFIT = "non_profit", _("Association or non-profit")
-    UNKNOWN = "unknown", _("Unknown")
 
 
 class Firm(PublicRecord):
@@ -127,10 +91,22 @@ class Firm(PublicRecord):
         choices=COUNTRY_CHOICES,
         help_text=_("Country of registration (ISO 3166-1 alpha-2); empty when unknown."),
     )
-    uscc = models.CharField(_("Unified Social Credit Code"), max_length=18, blank=True)
-    lei = models.CharField(_("LEI"), max_length=20, blank=True)
-    inn = models.CharField(_("Russian INN"), max_length=12, blank=True)
-    ogrn = models.CharField(_("Russian OGRN"), max_length=15, blank=True)
+    # Each identifier is checked against its check characters (entities/identifiers.py).
+    uscc = models.CharField(
+        _("Unified Social Credit Code"),
+        max_length=18,
+        blank=True,
+        validators=[identifiers.validate_uscc],
+    )
+    lei = models.CharField(
+        _("LEI"), max_length=20, blank=True, validators=[identifiers.validate_lei]
+    )
+    inn = models.CharField(
+        _("Russian INN"), max_length=12, blank=True, validators=[identifiers.validate_inn]
+    )
+    ogrn = models.CharField(
+        _("Russian OGRN"), max_length=15, blank=True, validators=[identifiers.validate_ogrn]
+    )
     website = models.URLField(_("website"), blank=True)
     sectors = models.ManyToManyField(Sector, related_name="firms", blank=True)
     stage = models.PositiveSmallIntegerField(
@@ -174,6 +150,11 @@ class Firm(PublicRecord):
         indexes = [
             models.Index(fields=["stage", "status"]),
             models.Index(fields=["kind"]),
+            # Performance (issue 7): every filter and sort of the firm list.
+            models.Index(fields=["ownership"]),
+            models.Index(fields=["country"]),
+            models.Index(fields=["european_presence"]),
+            models.Index(fields=["status", "name_en", "public_id"]),
         ]
 
     def __str__(self):
@@ -205,15 +186,6 @@ class Firm(PublicRecord):
         return [(label, value) for label, value in pairs if value]
 
 
-class Authority(models.TextChoices):
-    US_OFAC = "us_ofac", _("United States · Treasury (OFAC)")
-    US_BIS = "us_bis", _("United States · Commerce (BIS Entity List)")
-    EU = "eu", _("European Union")
-    UK = "uk", _("United Kingdom")
-    UA = "ua", _("Ukraine (NSDC)")
-    OTHER = "other", _("Other")
-
-
 class SanctionsDesignation(PublicRecord):
     """A listing of a firm by a sanctions authority; an ended listing keeps its end date."""
 
@@ -228,6 +200,7 @@ class SanctionsDesignation(PublicRecord):
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     reference = models.CharField(_("reference"), max_length=255, blank=True)
     reference_url = models.URLField(_("reference URL"), blank=True)
+    # The citation: the source that shows the listing, and where in it.
     source = models.ForeignKey(
         "evidence.Source",
         on_delete=models.PROTECT,
@@ -235,6 +208,14 @@ class SanctionsDesignation(PublicRecord):
         null=True,
         blank=True,
     )
+    source_locator = models.CharField(
+        _("where in the source"),
+        max_length=255,
+        blank=True,
+        help_text=_("Page, paragraph, entry or section of the source that shows the listing."),
+    )
+
+    objects = DesignationQuerySet.as_manager()
 
     class Meta(PublicRecord.Meta):
         ordering = ["listed_on", "public_id"]
@@ -249,23 +230,32 @@ class SanctionsDesignation(PublicRecord):
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("listed_on")),
                 name="designation_ends_after_it_starts",
             ),
+            # A public designation is cited: a source and where in it.
+            models.CheckConstraint(
+                condition=Q(status="draft") | (Q(source__isnull=False) & ~Q(source_locator="")),
+                name="designation_public_is_cited",
+            ),
         ]
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.source_id is None:
+            errors["source"] = "A designation cites its source: choose the source that shows it."
+        if not self.source_locator.strip():
+            errors["source_locator"] = (
+                "Say where in the source the listing is (page, entry or section)."
+            )
+        if errors:
+            raise ValidationError(errors)
 
     def get_absolute_url(self):
         return self.firm.get_absolute_url() + "#sanctions"
 
     @property
     def is_active(self):
-        return self.ended_on is None
-
-
-class RelationshipKind(models.TextChoices):
-    PARENT = "parent", _("parent of")
-    SHAREHOLDER = "shareholder", _("shareholder in")
-    DISTRIBUTOR = "distributor", _("distributor for")
-    INTERMEDIARY = "intermediary", _("intermediary for")
-    MEMBER = "member", _("member of")
-    PARTNER = "partner", _("partner of")
+        """In force today: not ended, or ending on a later date."""
+        return self.ended_on is None or self.ended_on > timezone.localdate()
 
 
 class Relationship(PublicRecord):
@@ -331,33 +321,6 @@ class Relationship(PublicRecord):
         return end and _("until %(date)s") % {"date": end}
 
 
-class SiteKind(models.TextChoices):
-    COAL_MINE = "coal_mine", _("Coal mine")
-    QUARRY = "quarry", _("Quarry")
-    PORT = "port", _("Port")
-    RAIL = "rail", _("Railway")
-    TELECOM = "telecom", _("Telecom installation")
-    BANK_BRANCH = "bank_branch", _("Bank branch")
-    PLANT = "plant", _("Plant")
-    CULTURAL_CENTRE = "cultural_centre", _("Cultural centre")
-    OTHER = "other", _("Other")
-
-
-class CoordinatePrecision(models.TextChoices):
-    EXACT = "exact", _("Exact location")
-    LOCALITY = "locality", _("Locality (town or village)")
-    REGION = "region", _("Region only")
-    NONE = "none", _("No location")
-
-
-class OperatingStatus(models.TextChoices):
-    OPERATING = "operating", _("Operating")
-    IDLE = "idle", _("Idle")
-    UNDER_CONSTRUCTION = "construction", _("Under construction")
-    CLOSED = "closed", _("Closed")
-    UNKNOWN = "unknown", _("Unknown")
-
-
 class Site(PublicRecord):
     """A place in the occupied territories: a mine, a quarry, a port, a network of masts."""
 
@@ -370,13 +333,52 @@ class Site(PublicRecord):
 
     OperatingStatus = OperatingStatus
 
+    Occupation = OccupationStatus
+
     name_en = models.CharField(_("name (English)"), max_length=255)
     name_uk = models.CharField(_("name (Ukrainian)"), max_length=255, blank=True)
     name_ru = models.CharField(_("name (Russian)"), max_length=255, blank=True)
     aliases = models.TextField(_("aliases"), blank=True, help_text=_("One name per line."))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    occupation_name = models.CharField(
+        _("occupation-era name"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "The name the occupation authorities use for the place or its unit, where it "
+            "differs from the Ukrainian one."
+        ),
+    )
+    # Where it is, as Ukraine's codifier (KATOTTH) names it: country, oblast, raion, locality.
+    country = models.CharField(
+        _("country"),
+        max_length=2,
+        default="UA",
+        validators=[places.validate_site_country],
+        help_text=_("Always Ukraine (UA): the occupation does not change the country."),
+    )
+    occupation_status = models.CharField(
+        _("occupation status"),
+        max_length=12,
+        choices=Occupation.choices,
+        default=Occupation.OCCUPIED,
+    )
     region = models.CharField(_("occupied region"), max_length=20, choices=Region.choices)
+    raion = models.CharField(
+        _("raion"), max_length=100, blank=True, help_text=_("As in the codifier since 2020.")
+    )
     locality = models.CharField(_("locality"), max_length=255, blank=True)
+    locality_uk = models.CharField(_("locality (Ukrainian)"), max_length=255, blank=True)
+    katotth = models.CharField(
+        _("KATOTTH code"),
+        max_length=19,
+        blank=True,
+        validators=[places.validate_katotth],
+        help_text=_(
+            "Code of the most specific administrative unit known, in Ukraine's codifier "
+            "(KATOTTH): UA and 17 digits."
+        ),
+    )
     latitude = models.DecimalField(
         max_digits=8,
         decimal_places=5,
@@ -424,6 +426,17 @@ class Site(PublicRecord):
             public_id_constraint("S", "site"),
             models.CheckConstraint(condition=Q(kind__in=SiteKind.values), name="site_kind_valid"),
             models.CheckConstraint(condition=Q(region__in=Region.values), name="site_region_valid"),
+            # There is no "Russia" for a place in the occupied territories.
+            models.CheckConstraint(condition=Q(country="UA"), name="site_country_is_ukraine"),
+            models.CheckConstraint(
+                condition=Q(occupation_status__in=OccupationStatus.values),
+                name="site_occupation_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(katotth="")
+                | (Q(katotth__startswith="UA") & Exact(Length("katotth"), 19)),
+                name="site_katotth_shape",
+            ),
             # Coordinates come in pairs, inside Ukraine's bounding box, and a
             # site without coordinates says so in its precision.
             models.CheckConstraint(
@@ -450,10 +463,37 @@ class Site(PublicRecord):
         indexes = [
             models.Index(fields=["region", "status"]),
             models.Index(fields=["kind"]),
+            # Performance (issue 7): every filter and sort of the site list.
+            models.Index(fields=["coordinate_precision"]),
+            models.Index(fields=["operating_status"]),
+            models.Index(fields=["status", "name_en", "public_id"]),
         ]
 
     def __str__(self):
         return self.name_en
+
+    def clean(self):
+        super().clean()
+        if (
+            self.katotth
+            and places.katotth_parts(self.katotth)
+            and self.region
+            and not places.katotth_matches_region(self.katotth, self.region)
+        ):
+            raise ValidationError(
+                {
+                    "katotth": (
+                        f"KATOTTH code: {self.katotth} is not in the site's region "
+                        f"({self.get_region_display()})."
+                    )
+                }
+            )
+
+    @property
+    def katotth_level(self):
+        """The codifier level the code reaches ("oblast level", "raion level", ...) or ""."""
+        level = places.katotth_level(self.katotth)
+        return places.LEVEL_NAMES[level - 1] if level else ""
 
     @property
     def other_names(self):

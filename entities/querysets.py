@@ -5,8 +5,10 @@ themselves, so that every page reads the same rows with the same joins and
 a fixed number of queries.
 """
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.utils import timezone
 
+from hub import search
 from hub.models import PublicRecordQuerySet, Status
 
 
@@ -30,15 +32,29 @@ class FirmQuerySet(PublicRecordQuerySet):
     )
 
     def matching(self, text):
-        return self.filter(name_search_q(text, self.NAME_FIELDS))
+        # The search page's engine (hub.search): full text on PostgreSQL, folded LIKE on SQLite.
+        return search.matching(self, text)
 
     def with_claim_count(self):
         return self.annotate(
             claim_count=Count("claims", filter=Q(claims__status=Status.PUBLISHED), distinct=True)
         )
 
+    def with_sanctions_standing(self):
+        """`sanctioned`: a public designation in force today; `sanctions_ended`: one that ended.
+
+        Two separate flags, so that a list never shows an ended listing as a sanction.
+        """
+        from .models import SanctionsDesignation
+
+        designations = SanctionsDesignation.objects.public().filter(firm=OuterRef("pk"))
+        return self.annotate(
+            sanctioned=Exists(designations.in_force()),
+            sanctions_ended=Exists(designations.ended()),
+        )
+
     def for_list(self):
-        return self.with_claim_count().prefetch_related("sectors")
+        return self.with_claim_count().with_sanctions_standing().prefetch_related("sectors")
 
     def for_profile(self):
         from .models import Relationship, SanctionsDesignation
@@ -61,6 +77,15 @@ class FirmQuerySet(PublicRecordQuerySet):
                 to_attr="public_relationships_in",
             ),
         )
+
+
+class DesignationQuerySet(PublicRecordQuerySet):
+    def in_force(self):
+        """Designations in force today: not ended, or ending on a later date."""
+        return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=timezone.localdate()))
+
+    def ended(self):
+        return self.filter(ended_on__lte=timezone.localdate())
 
 
 class RelationshipQuerySet(PublicRecordQuerySet):
@@ -87,7 +112,8 @@ class SiteQuerySet(PublicRecordQuerySet):
     NAME_FIELDS = ("name_en", "name_uk", "name_ru", "aliases", "locality")
 
     def matching(self, text):
-        return self.filter(name_search_q(text, self.NAME_FIELDS))
+        # The search page's engine (hub.search): full text on PostgreSQL, folded LIKE on SQLite.
+        return search.matching(self, text)
 
     def with_claim_count(self):
         return self.annotate(

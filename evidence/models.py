@@ -9,6 +9,7 @@ published (see `evidence.checks`).
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.formats import number_format
@@ -22,7 +23,9 @@ from hub.models import (
     public_id_constraint,
 )
 
+from .archiving import SourceCheck, SourceSnapshot  # noqa: F401 (models of this app)
 from .querysets import CitationQuerySet, ClaimQuerySet, SourceQuerySet
+from .reply import ReplyChannel, ResponseStance
 
 
 class SourceKind(models.TextChoices):
@@ -70,6 +73,41 @@ class Source(PublicRecord):
         _("reliability grade"), max_length=1, choices=Reliability.choices
     )
     description = models.TextField(_("description"), blank=True)
+    # Independence of sources (evidence.confidence): a source that relays
+    # another (quotes it, summarises it, copies it) is derived from it.
+    derived_from = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        related_name="derivatives",
+        blank=True,
+        verbose_name=_("derived from"),
+        help_text=_("Sources this one relays, quotes or copies: it is not independent of them."),
+    )
+    issuer = models.ForeignKey(
+        "entities.Firm",
+        on_delete=models.PROTECT,
+        related_name="own_sources",
+        null=True,
+        blank=True,
+        verbose_name=_("issued by the firm"),
+        help_text=_("The firm whose own filing, statement or website this is, if any."),
+    )
+    # The archived copy: a snapshot the hub holds, an external archive, or
+    # the recorded reason why there is neither yet.
+    snapshot = models.ForeignKey(
+        SourceSnapshot,
+        on_delete=models.PROTECT,
+        related_name="sources",
+        null=True,
+        blank=True,
+        verbose_name=_("snapshot"),
+    )
+    archive_exemption = models.CharField(
+        _("why there is no archived copy"),
+        max_length=300,
+        blank=True,
+        help_text=_('Shown publicly, e.g. "Printed document; no online copy".'),
+    )
 
     objects = SourceQuerySet.as_manager()
 
@@ -86,7 +124,14 @@ class Source(PublicRecord):
             ),
             models.CheckConstraint(condition=~Q(title=""), name="source_has_title"),
         ]
-        indexes = [models.Index(fields=["kind", "status"])]
+        indexes = [
+            models.Index(fields=["kind", "status"]),
+            # Performance (issue 7): every filter and sort of the source list.
+            models.Index(fields=["reliability"]),
+            models.Index(fields=["language"]),
+            models.Index(fields=["published_on"]),
+            models.Index(fields=["status", "title", "public_id"]),
+        ]
 
     def __str__(self):
         return self.title
@@ -94,6 +139,11 @@ class Source(PublicRecord):
     @property
     def published_display(self):
         return format_partial_date(self.published_on, self.published_precision)
+
+    @property
+    def is_archived(self):
+        """An archived copy exists or its absence is explained (the publishing rule)."""
+        return bool(self.snapshot_id or self.archived_url or self.archive_exemption.strip())
 
 
 class ClaimType(models.TextChoices):
@@ -108,10 +158,18 @@ class ClaimType(models.TextChoices):
 
 
 class Confidence(models.TextChoices):
-    CONFIRMED = "confirmed", _("Confirmed by independent sources")
-    SINGLE_SOURCE = "single_source", _("Single source")
+    # The stored code "single_source" is kept (it is in published downloads
+    # and filter URLs); the level is called "reported".
+    CONFIRMED = "confirmed", _("Confirmed")
+    SINGLE_SOURCE = "single_source", _("Reported")
     ALLEGED = "alleged", _("Alleged")
     DISPUTED = "disputed", _("Disputed")
+
+
+class CitationStance(models.TextChoices):
+    SUPPORTS = "supports", _("Supports the claim")
+    HEDGED = "hedged", _('Reports it with reservations ("reportedly")')
+    DISPUTES = "disputes", _("Disputes the claim")
 
 
 class Claim(PublicRecord):
@@ -140,7 +198,23 @@ class Claim(PublicRecord):
     stage = models.PositiveSmallIntegerField(
         _("engagement stage"), choices=Stage.choices, null=True, blank=True
     )
-    confidence = models.CharField(_("confidence"), max_length=16, choices=Confidence.choices)
+    # The grade publishing stores: the override if there is one, else the
+    # grade computed from the evidence (evidence.confidence).
+    confidence = models.CharField(
+        _("confidence"),
+        max_length=16,
+        choices=Confidence.choices,
+        default=Confidence.ALLEGED,
+        help_text=_("Computed from the evidence when the claim is published."),
+    )
+    confidence_override = models.CharField(
+        _("confidence set by the editors"),
+        max_length=16,
+        choices=Confidence.choices,
+        blank=True,
+        help_text=_("Leave empty to use the grade the evidence gives."),
+    )
+    confidence_override_reason = models.TextField(_("reason for the override"), blank=True)
     figure_low = models.DecimalField(
         _("figure"), max_digits=14, decimal_places=2, null=True, blank=True
     )
@@ -152,8 +226,22 @@ class Claim(PublicRecord):
         blank=True,
     )
     figure_unit = models.CharField(_("unit of the figure"), max_length=60, blank=True)
+    # Right of reply (evidence.reply): whether, when and how the firm was
+    # asked, and what it answered. The reply status is derived, never stored.
+    reply_contacted_on = models.DateField(_("firm contacted on"), null=True, blank=True)
+    reply_channel = models.CharField(
+        _("contacted through"), max_length=10, choices=ReplyChannel.choices, blank=True
+    )
+    reply_language = models.CharField(
+        _("language of the request"), max_length=8, blank=True, help_text=_("BCP 47 code")
+    )
+    reply_deadline = models.DateField(_("deadline for a response"), null=True, blank=True)
     firm_response = models.TextField(_("the firm's response"), blank=True)
     firm_response_date = models.DateField(_("response date"), null=True, blank=True)
+    firm_response_url = models.URLField(_("response URL"), max_length=1000, blank=True)
+    firm_response_stance = models.CharField(
+        _("the response"), max_length=12, choices=ResponseStance.choices, blank=True
+    )
 
     objects = ClaimQuerySet.as_manager()
 
@@ -187,16 +275,63 @@ class Claim(PublicRecord):
                 name="claim_figure_range_ordered",
             ),
             models.CheckConstraint(condition=~Q(statement=""), name="claim_has_statement"),
+            models.CheckConstraint(
+                condition=Q(confidence_override="")
+                | (
+                    Q(confidence_override__in=Confidence.values) & ~Q(confidence_override_reason="")
+                ),
+                name="claim_confidence_override_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(reply_channel="") | Q(reply_channel__in=ReplyChannel.values),
+                name="claim_reply_channel_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(firm_response_stance="")
+                | Q(firm_response_stance__in=ResponseStance.values),
+                name="claim_response_stance_valid",
+            ),
+            # A deadline is set when the firm is contacted, and falls after it.
+            models.CheckConstraint(
+                condition=Q(reply_deadline__isnull=True)
+                | (
+                    Q(reply_contacted_on__isnull=False)
+                    & Q(reply_deadline__gte=F("reply_contacted_on"))
+                ),
+                name="claim_reply_deadline_after_contact",
+            ),
+            # How the firm answered only makes sense once there is an answer.
+            models.CheckConstraint(
+                condition=Q(firm_response_stance="")
+                | ~Q(firm_response="")
+                | ~Q(firm_response_url=""),
+                name="claim_response_stance_needs_response",
+            ),
         ]
         indexes = [
             models.Index(fields=["claim_type", "status"]),
             models.Index(fields=["region", "status"]),
             models.Index(fields=["confidence"]),
             models.Index(fields=["date_start"]),
+            # Performance (issue 7): the stage filter, the sorts (ties broken by id).
+            models.Index(fields=["stage"]),
+            models.Index(fields=["date_start", "id"]),
+            models.Index(fields=["claim_type", "id"]),
         ]
 
     def __str__(self):
         return f"{self.public_id}: {self.statement[:80]}"
+
+    def clean(self):
+        super().clean()
+        if self.confidence_override and not self.confidence_override_reason.strip():
+            raise ValidationError(
+                {"confidence_override_reason": _("Give the reason for overriding the grade.")}
+            )
+
+    @property
+    def is_overridden(self):
+        return bool(self.confidence_override)
 
     @property
     def when(self):
@@ -228,6 +363,8 @@ class Citation(PublicRecord):
     ID_PREFIX = "CIT"
     DETAIL_URL_NAME = "evidence:citation_detail"
 
+    Stance = CitationStance
+
     claim = models.ForeignKey(
         Claim, on_delete=models.PROTECT, related_name="citations", null=True, blank=True
     )
@@ -246,6 +383,13 @@ class Citation(PublicRecord):
     )
     quote = models.TextField(_("quote"), blank=True)
     note = models.TextField(_("note"), blank=True)
+    stance = models.CharField(
+        _("stance"),
+        max_length=10,
+        choices=CitationStance.choices,
+        default=CitationStance.SUPPORTS,
+        help_text=_("Whether the source supports the claim, hedges it, or disputes it."),
+    )
 
     objects = CitationQuerySet.as_manager()
 
@@ -254,6 +398,9 @@ class Citation(PublicRecord):
             *PublicRecord.Meta.constraints,
             public_id_constraint("CIT", "citation"),
             models.CheckConstraint(condition=~Q(locator=""), name="citation_has_locator"),
+            models.CheckConstraint(
+                condition=Q(stance__in=CitationStance.values), name="citation_stance_valid"
+            ),
             # A citation supports exactly one thing: a claim or a relationship.
             models.CheckConstraint(
                 condition=(

@@ -2,15 +2,18 @@
 
 from django.db.models import Count, Prefetch, Q
 
-from entities.querysets import name_search_q
+from hub import search
 from hub.models import PublicRecordQuerySet, Status
+
+from .reply import reply_date_expression, reply_status_expression
 
 
 class SourceQuerySet(PublicRecordQuerySet):
     TEXT_FIELDS = ("title", "publisher", "author", "description")
 
     def matching(self, text):
-        return self.filter(name_search_q(text, self.TEXT_FIELDS))
+        # The search page's engine (hub.search): full text on PostgreSQL, folded LIKE on SQLite.
+        return search.matching(self, text)
 
     def with_claim_count(self):
         return self.annotate(
@@ -26,6 +29,15 @@ class SourceQuerySet(PublicRecordQuerySet):
 
     def for_list(self):
         return self.with_claim_count()
+
+    def for_profile(self):
+        return self.select_related("snapshot", "issuer")
+
+    def missing_archive(self):
+        """Sources with no snapshot, no archive URL and no recorded reason for neither."""
+        return self.filter(snapshot__isnull=True, archived_url="").filter(
+            Q(archive_exemption="") | Q(archive_exemption__regex=r"^\s*$")
+        )
 
 
 class CitationQuerySet(PublicRecordQuerySet):
@@ -49,7 +61,8 @@ class CitationQuerySet(PublicRecordQuerySet):
 
 class ClaimQuerySet(PublicRecordQuerySet):
     def matching(self, text):
-        return self.filter(name_search_q(text, ("statement", "public_id")))
+        # The search page's engine (hub.search): full text on PostgreSQL, folded LIKE on SQLite.
+        return search.matching(self, text)
 
     def about_firm(self, firm):
         return self.filter(firms=firm)
@@ -69,14 +82,24 @@ class ClaimQuerySet(PublicRecordQuerySet):
             Prefetch("sites", queryset=Site.objects.public(), to_attr="public_sites"),
         )
 
+    def with_reply_status(self):
+        """Annotate `reply_status` and `reply_date` (see evidence.reply)."""
+        return self.annotate(
+            reply_status=reply_status_expression(), reply_date=reply_date_expression()
+        )
+
     def for_display(self):
         """Claims with everything a footnoted page shows: firms, sites, citations, sources."""
         from .models import Citation
 
-        return self.for_list().prefetch_related(
-            Prefetch(
-                "citations",
-                queryset=Citation.objects.public().for_display(),
-                to_attr="public_citations",
+        return (
+            self.for_list()
+            .with_reply_status()
+            .prefetch_related(
+                Prefetch(
+                    "citations",
+                    queryset=Citation.objects.public().for_display(),
+                    to_attr="public_citations",
+                )
             )
         )

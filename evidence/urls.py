@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import staff_views, views
 
 app_name = "evidence"
 urlpatterns = [
@@ -8,5 +8,7 @@ urlpatterns = [
     path("claims/<str:public_id>/", views.claim_detail, name="claim_detail"),
     path("sources/", views.source_list, name="source_list"),
     path("sources/<str:public_id>/", views.source_detail, name="source_detail"),
+    path("sources/<str:public_id>/snapshot/", views.source_snapshot, name="source_snapshot"),
+    path("staff/sources/dead/", staff_views.dead_links, name="staff_dead_links"),
     path("citations/<str:public_id>/", views.citation_detail, name="citation_detail"),
 ]

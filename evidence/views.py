@@ -1,12 +1,19 @@
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
 
 from hub.listing import ListSpec, render_list
 from hub.records import tombstone_or
 
+from .confidence import applicable_rule, evidence_of_displayed_claim
 from .filters import CitationFilter, ClaimFilter, SourceFilter, claim_facets, source_facets
 from .footnotes import footnoted_claims
 from .models import Citation, Claim, Source
+from .reply import ReplyStatus
+
+# A snapshot is someone else's file: it is served so that it can never run
+# as a page of the hub (downloaded, not sniffed, and sandboxed if opened).
+SNAPSHOT_CSP = "sandbox; default-src 'none'"
 
 CLAIM_LIST = ListSpec(
     table="claims",
@@ -40,7 +47,11 @@ def claim_list(request):
 @tombstone_or(Claim.objects.for_display())
 def claim_detail(request, claim):
     (claim,), footnotes = footnoted_claims([claim])
-    return render(request, "evidence/claim_detail.html", {"claim": claim, "footnotes": footnotes})
+    context = {"claim": claim, "footnotes": footnotes, "ReplyStatus": ReplyStatus}
+    if claim.is_public:
+        # Why the claim has its grade: the rule its evidence meets.
+        context["rule"] = applicable_rule(evidence_of_displayed_claim(claim))
+    return render(request, "evidence/claim_detail.html", context)
 
 
 @require_safe
@@ -49,7 +60,7 @@ def source_list(request):
 
 
 @require_safe
-@tombstone_or(Source.objects.all())
+@tombstone_or(Source.objects.for_profile())
 def source_detail(request, source):
     citations = Citation.objects.public().of_public_records().filter(source=source)
     return render(
@@ -62,3 +73,29 @@ def source_detail(request, source):
 def citation_detail(request, citation):
     """A citation's permanent URL: the footnote on the page of what it supports."""
     return redirect(f"{citation.target.get_absolute_url()}#{citation.public_id}")
+
+
+@require_safe
+def source_snapshot(request, public_id):
+    """The archived copy of a published source, as an attachment that cannot run here."""
+    source = get_object_or_404(
+        Source.objects.public().select_related("snapshot"), public_id=public_id
+    )
+    snapshot = source.snapshot
+    if snapshot is None:
+        raise Http404("This source has no snapshot.")
+    try:
+        handle = snapshot.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404("The snapshot file is missing.") from error
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"{source.public_id}-{snapshot.sha256[:12]}{snapshot.extension}",
+        content_type=snapshot.media_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = SNAPSHOT_CSP
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    response["Digest"] = f"sha-256={snapshot.sha256}"
+    return response

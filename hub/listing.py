@@ -8,6 +8,7 @@ facet, one count and one page, whatever the size of the data.
 
 import re
 from dataclasses import dataclass
+from functools import cached_property, partial
 
 from django.conf import settings
 from django.core.exceptions import BadRequest
@@ -18,6 +19,8 @@ from django.shortcuts import render
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from .cache import cached_count
 
 PAGE_PARAM = re.compile(r"^[0-9]{1,7}$")
 
@@ -82,7 +85,14 @@ def apply_facet_counts(filterset, facets):
     model = filterset.queryset.model
     for facet in facets:
         base = filtered_without(filterset, facet.name)
-        counts = facet.counts(model.objects.filter(pk__in=base.values("pk")))
+        # Counted once per published update and combination of the other filters.
+        counts = cached_count(
+            ("facet", type(filterset).__qualname__, model._meta.label, facet.name),
+            filter_params(filterset, skip=facet.name),
+            lambda facet=facet, base=base: facet.counts(
+                model.objects.filter(pk__in=base.values("pk"))
+            ),
+        )
         form_field = filterset.form.fields[facet.name]
         # The field adds its own empty choice ("Any") back when choices are set.
         form_field.choices = [
@@ -118,13 +128,37 @@ def with_unique_ordering(queryset):
     return queryset.order_by(*ordering, "pk")
 
 
-def paginate(request, queryset, per_page):
-    """One page of `queryset`: 400 for a malformed page number, 404 past the end."""
+def filter_params(filterset, skip=None):
+    """The validated filters that decide which rows a list holds (not their order)."""
+    return sorted(
+        (name, repr(value))
+        for name, value in filterset.form.cleaned_data.items()
+        if name not in (skip, "sort") and value not in (None, "", [])
+    )
+
+
+class CountedPaginator(Paginator):
+    """A paginator whose total comes from `count` (e.g. a cached count) when given."""
+
+    def __init__(self, object_list, per_page, *, count=None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self._count = count
+
+    @cached_property
+    def count(self):
+        return self._count() if self._count is not None else super().count
+
+
+def paginate(request, queryset, per_page, *, count=None):
+    """One page of `queryset`: 400 for a malformed page number, 404 past the end.
+
+    `count`, when given, is a callable returning the number of rows (cached per update).
+    """
     raw = request.GET.get("page", "1")
     if not PAGE_PARAM.match(raw):
         raise BadRequest(_("The page number must be a whole number."))
     number = int(raw)
-    paginator = Paginator(queryset, per_page)
+    paginator = CountedPaginator(queryset, per_page, count=count)
     if number < 1 or (number > paginator.num_pages):
         raise Http404(_("There is no page %(number)s of these results.") % {"number": number})
     return paginator.page(number)
@@ -172,5 +206,12 @@ def render_list(request, spec, context=None):
     if not filterset.is_valid():
         return render(request, spec.template, {**context, "page": None, "count": 0}, status=400)
     apply_facet_counts(filterset, spec.facets())
-    page = paginate(request, with_unique_ordering(filterset.qs), settings.HUB_PAGE_SIZE)
+    rows = with_unique_ordering(filterset.qs)
+    count = partial(
+        cached_count,
+        ("count", type(filterset).__qualname__, filterset.queryset.model._meta.label),
+        filter_params(filterset),
+        rows.count,
+    )
+    page = paginate(request, rows, settings.HUB_PAGE_SIZE, count=count)
     return render(request, spec.template, {**context, "page": page, "count": page.paginator.count})

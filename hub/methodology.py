@@ -1,30 +1,9 @@
-"""What each confidence level means, written once for the methodology page."""
+"""What each confidence level means, for the methodology page.
 
-from django.utils.translation import gettext_lazy as _
+The rules are not written here: they are the ones `evidence.confidence`
+applies, in the order it applies them, so the page cannot drift from the code.
+"""
 
-from evidence.models import Confidence
+from evidence.confidence import RULES
 
-CONFIDENCE_RULES = [
-    (
-        Confidence.CONFIRMED,
-        _(
-            "At least two citations from sources of different publishers, neither derived "
-            "from the other, or a primary source from the firm itself."
-        ),
-    ),
-    (
-        Confidence.SINGLE_SOURCE,
-        _("One independent source, cited with its locator; not yet corroborated."),
-    ),
-    (
-        Confidence.ALLEGED,
-        _(
-            "Reported only by an interested party, an anonymous source, or with hedging "
-            '("reportedly") in the source itself.'
-        ),
-    ),
-    (
-        Confidence.DISPUTED,
-        _("A recorded denial by the firm, or a credible counter-source, stands against it."),
-    ),
-]
+CONFIDENCE_RULES = RULES

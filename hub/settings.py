@@ -51,7 +51,8 @@ if PRODUCTION:
         raise ImproperlyConfigured("HUB_PRODUCTION is set but DJANGO_ALLOWED_HOSTS is empty.")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin site is the hub's own: staff need a one-time password (hub/accounts).
+    "hub.accounts.apps.HubAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -60,6 +61,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_filters",
+    # Security (issue 6): two-factor for staff, login lockout.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "hub",
     "entities",
     "evidence",
@@ -68,7 +73,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Cross-Origin-Resource-Policy on every response, static files included.
+    "hub.middleware.CrossOriginResourcePolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Security (issue 6): a NUL byte in the path or query string is a 400.
+    "hub.middleware.RejectNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The reader's language: the django_language cookie set by /i18n/setlang/,
@@ -77,9 +86,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Security (issue 6): request.user.is_verified(); idle and absolute session
+    # timeouts; every /staff/ page needs a verified one-time password.
+    "django_otp.middleware.OTPMiddleware",
+    "hub.middleware.SessionTimeoutMiddleware",
+    "hub.middleware.StaffOTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Turns a login refused for too many failures into the lockout page (429).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "hub.urls"
@@ -127,6 +143,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {
         "NAME": str(Path(tempfile.gettempdir()) / f"hub-test-{os.getpid()}.sqlite3")
     }
+
+# A PostgreSQL read replica (streaming replication of the primary), optional:
+# DATABASE_REPLICA_URL sends public reads to it (hub/dbrouter.py); writes, reads
+# inside transactions, staff and signed-in requests stay on the primary.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    # Tests use the primary's test database under the replica's name.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["hub.dbrouter.PrimaryReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+        "hub.dbrouter.primary_pin_middleware",
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -217,6 +250,52 @@ CSRF_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 
+# Security (issue 6) --------------------------------------------------------
+# Cross-Origin-Resource-Policy (hub.middleware): other sites may not embed our responses.
+HUB_CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
+CSRF_COOKIE_HTTPONLY = True
+# Staff sessions: the cookie dies with the browser; the server ends a session
+# after 30 idle minutes or 12 hours after login (hub.middleware).
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+HUB_SESSION_IDLE_SECONDS = int(os.environ.get("HUB_SESSION_IDLE_SECONDS", 30 * 60))
+HUB_SESSION_ABSOLUTE_SECONDS = int(os.environ.get("HUB_SESSION_ABSOLUTE_SECONDS", 12 * 3600))
+SESSION_COOKIE_AGE = HUB_SESSION_ABSOLUTE_SECONDS
+# Login: django-axes behind Django's model backend; five failures lock out the
+# pair (username, client address) for an hour, never the username everywhere.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = 1  # hours
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "hub.clientip.client_ip"
+AXES_LOCKOUT_TEMPLATE = "hub/lockout.html"
+AXES_VERBOSE = False
+OTP_TOTP_ISSUER = "TOT Insights Hub"
+# The client address: X-Forwarded-For is believed only from these (addresses or networks).
+HUB_TRUSTED_PROXIES = env_list("HUB_TRUSTED_PROXIES")
+# The key of the submitters' IP hashes (else derived from SECRET_KEY); how long
+# a hash is kept, and how long contact details are kept (purge_contact_data).
+HUB_IP_HASH_KEY = os.environ.get("HUB_IP_HASH_KEY", "")
+HUB_IP_HASH_DAYS = int(os.environ.get("HUB_IP_HASH_DAYS", "30"))
+HUB_CONTACT_RETENTION_DAYS = int(os.environ.get("HUB_CONTACT_RETENTION_DAYS", "180"))
+# The correction form (editorial.antispam): per-client rate limits on the shared
+# cache, and the age a signed form token must have (a person takes a few seconds).
+HUB_CORRECTION_RATES = env_list("HUB_CORRECTION_RATES", "5/m,20/h,50/d")
+HUB_FORM_MIN_SECONDS = float(os.environ.get("HUB_FORM_MIN_SECONDS", "3"))
+HUB_FORM_MAX_SECONDS = float(os.environ.get("HUB_FORM_MAX_SECONDS", "3600"))
+RATELIMIT_USE_CACHE = "default"
+if not _CACHE_URL:
+    # The in-process cache must not evict rate counters and form nonces under load.
+    CACHES["default"].setdefault("OPTIONS", {})["MAX_ENTRIES"] = 100_000
+if PRODUCTION and not _CACHE_URL:
+    raise ImproperlyConfigured(
+        "HUB_PRODUCTION is set but HUB_CACHE_URL is empty: rate limits need the shared "
+        "Redis cache (redis://127.0.0.1:6379/0)."
+    )
+
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = 31_536_000
@@ -225,6 +304,8 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_SECURE = True
+    # Security (issue 6): host-only, Secure, path=/ cookies the browser enforces.
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
     LANGUAGE_COOKIE_SECURE = True
     CSRF_COOKIE_HTTPONLY = True
     CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
@@ -275,3 +356,46 @@ DEFAULT_FROM_EMAIL = os.environ.get(
 
 # django-filter: the empty choice of every filter reads "Any", not dashes.
 FILTERS_EMPTY_CHOICE_LABEL = gettext_lazy("Any")
+
+# Maps (issue 5) ------------------------------------------------------------
+# The tile server of the site maps, a Leaflet URL template such as
+# "https://{s}.tile.example.org/{z}/{x}/{y}.png" (mind the server's usage
+# policy). Empty (the default): no tiles, the markers show on a plain
+# background. When set, its host is allowed in the CSP's img-src, and only it.
+HUB_MAP_TILE_URL = os.environ.get("HUB_MAP_TILE_URL", "").strip()
+HUB_MAP_TILE_ATTRIBUTION = os.environ.get("HUB_MAP_TILE_ATTRIBUTION", "").strip()
+
+
+def _tile_csp_source(url):
+    """ "https://{s}.tile.example.org/{z}/{x}/{y}.png" -> "https://*.tile.example.org"."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    labels = parts.netloc.split(".")
+    if labels and "{" in labels[0]:
+        labels[0] = "*"
+    host = ".".join(labels)
+    if parts.scheme not in {"http", "https"} or not parts.netloc or "{" in host:
+        raise ImproperlyConfigured(
+            "HUB_MAP_TILE_URL must be an http(s) URL template whose host varies at most "
+            f"in its first label, not {url!r}."
+        )
+    return f"{parts.scheme}://{host}"
+
+
+if HUB_MAP_TILE_URL:
+    SECURE_CSP["img-src"] = [*SECURE_CSP["img-src"], _tile_csp_source(HUB_MAP_TILE_URL)]
+
+# Caching per published update (hub/cache.py) ---------------------------------
+# Public pages for anonymous readers, and list counts and facet counts, are
+# cached under keys that include the latest update number, so publishing
+# invalidates them all at once. The middleware comes last, so that everything
+# above it still adds its headers and cookies to a page served from the cache.
+MIDDLEWARE += ["hub.cache.PageCacheMiddleware"]
+TEMPLATES[0]["OPTIONS"]["context_processors"] += ["hub.cache.site_context"]
+HUB_PAGE_CACHE = env_bool("HUB_PAGE_CACHE", True)
+HUB_COUNT_CACHE = env_bool("HUB_COUNT_CACHE", True)
+HUB_PAGE_CACHE_SECONDS = int(os.environ.get("HUB_PAGE_CACHE_SECONDS", 24 * 3600))
+# How long a server trusts the shared latest-update number before reading it
+# again (a publish through the staff pages refreshes it at once).
+HUB_SITE_STATE_SECONDS = int(os.environ.get("HUB_SITE_STATE_SECONDS", 60))

@@ -8,10 +8,9 @@ from django.views.decorators.http import require_safe
 from entities.models import STAGE_EXPLANATIONS, Firm, Site, Stage
 from evidence.models import Claim, ClaimType, Confidence, Reliability, Source
 
+from . import search as search_engine
 from .methodology import CONFIDENCE_RULES
-
-SEARCH_MAX_LENGTH = 200
-SEARCH_GROUP_SIZE = 10
+from .search_results import groups as search_groups
 
 
 @require_safe
@@ -62,33 +61,26 @@ def methodology(request):
 
 @require_safe
 def search(request):
-    """Names and statements in any script, grouped by kind of record."""
-    query = request.GET.get("q", "").replace("\x00", "").strip()
+    """Names and statements in any script, grouped by kind of record (see hub.search)."""
+    query = search_engine.clean_query(request.GET.get("q", ""))
     error = ""
     groups = []
-    if len(query) > SEARCH_MAX_LENGTH:
-        error = _("Searches are limited to %(n)s characters.") % {"n": SEARCH_MAX_LENGTH}
+    if len(query) > search_engine.MAX_LENGTH:
+        error = _("Searches are limited to %(n)s characters.") % {"n": search_engine.MAX_LENGTH}
+        query = query[: search_engine.MAX_LENGTH]
     elif query:
-        for label, list_url, queryset in [
-            (_("Firms"), "entities:firm_list", Firm.objects.public().matching(query)),
-            (_("Sites"), "entities:site_list", Site.objects.public().matching(query)),
-            (_("Claims"), "evidence:claim_list", Claim.objects.public().matching(query)),
-            (_("Sources"), "evidence:source_list", Source.objects.public().matching(query)),
-        ]:
-            groups.append(
-                {
-                    "label": label,
-                    "list_url": list_url,
-                    "count": queryset.count(),
-                    "results": list(queryset[:SEARCH_GROUP_SIZE]),
-                }
-            )
-    status = 400 if error else 200
+        groups = search_groups(query)
     return render(
         request,
         "hub/search.html",
-        {"query": query, "groups": groups, "error": error},
-        status=status,
+        {
+            "query": query,
+            "groups": groups,
+            "total": sum(group.count for group in groups),
+            "error": error,
+            "max_length": search_engine.MAX_LENGTH,
+        },
+        status=400 if error else 200,
     )
 
 

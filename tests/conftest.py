@@ -39,3 +39,31 @@ def default_language():
     translation.deactivate()
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Each test starts with an empty in-process cache (rate-limit counters, form nonces).
+
+    Only the in-process cache is cleared: a shared Redis is never flushed by a test.
+    """
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    backend = caches["default"]
+    if isinstance(backend, LocMemCache):
+        backend.clear()
+
+
+@pytest.fixture(autouse=True)
+def per_update_caches_off(settings):
+    """Page and count caching (hub/cache.py) are off unless a test turns them on.
+
+    Many tests change published rows directly, or publish through
+    editorial.services without a request, and then read a page again: in
+    production neither happens without the shared update number moving (a
+    publish through the staff pages does), so a cached page would be stale
+    only here. tests/hub/test_cache.py turns both on and tests them.
+    """
+    settings.HUB_PAGE_CACHE = False
+    settings.HUB_COUNT_CACHE = False

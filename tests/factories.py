@@ -130,3 +130,51 @@ class DesignationFactory(factory.django.DjangoModelFactory):
     authority = SanctionsDesignation.Authority.EU
     programme = "Russia sanctions"
     listed_on = datetime.date(2024, 6, 24)
+    # A public designation is cited (entities: designation_public_is_cited).
+    source = factory.SubFactory(SourceFactory)
+    source_locator = "Annex I, entry 1"
+
+
+# Security (issue 6): staff logins with a verified one-time password, and the
+# signed token the public correction form needs. ----------------------------
+
+
+def totp_device(user):
+    """The user's confirmed TOTP device (made once)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="test phone", confirmed=True)
+
+
+def totp_code(device, *, at=None):
+    """The code an authenticator app shows for `device` now (or at the time `at`)."""
+    import time
+
+    from django_otp.oath import TOTP
+
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time() if at is None else at
+    return f"{totp.token():0{device.digits}d}"
+
+
+def login_verified(client, user):
+    """Log `user` in on the test client as if they had given password and code."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = totp_device(user).persistent_id
+    session.save()
+    return client
+
+
+def correction_form_data(**fields):
+    """A correction post as a person sends it: a form token served a minute ago."""
+    import time
+
+    from editorial import antispam
+
+    data = {"form_token": antispam.issue_token(issued_at=time.time() - 60)}
+    data.update(fields)
+    return data

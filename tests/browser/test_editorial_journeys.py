@@ -7,8 +7,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from playwright.sync_api import expect
+
+from tests.browser.conftest import staff_log_in
 
 PASSWORD = "a-long-test-password-42"
 
@@ -24,10 +27,8 @@ def staff(django_user_model, seeded_live):
 
 
 def log_in(page, base, username, next_url):
-    page.goto(f"{base}/staff/admin/login/?next={next_url}")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name=re.compile("Log in", re.I)).click()
+    user = get_user_model().objects.get(username=username)
+    staff_log_in(page, base, user, PASSWORD, next_url)
 
 
 def log_out(page):

@@ -95,9 +95,9 @@ def test_exact_csv_text_of_a_small_table(client):
     assert csv_text(client.get("/claims.csv")) == (
         "id,statement,claim_type,region,date_start,date_end,date_precision,stage,confidence,"
         "figure_low,figure_high,figure_unit,firms,sites,sources,firm_response,firm_response_date,"
-        "last_update,hub_url\r\n"
+        "reply_status,reply_date,last_update,hub_url\r\n"
         "C0001,Acme supplied 4 machines.,equipment_supply,luhansk,2024-01-01,,year,1,single_source,"
-        "4,,machines,F0001,S0001,SRC0001,,,1,http://127.0.0.1:8000/claims/C0001/\r\n"
+        "4,,machines,F0001,S0001,SRC0001,,,not_contacted,,1,http://127.0.0.1:8000/claims/C0001/\r\n"
     )
     firms = csv_text(client.get("/firms.csv"))
     assert firms.splitlines()[1].startswith(
@@ -227,3 +227,37 @@ def test_every_list_page_links_its_csv_and_json_with_its_filters(client, seeded)
     body = client.get("/claims/", {"region": "luhansk", "stage": "1"}).content.decode()
     assert 'href="/claims.csv?region=luhansk&amp;stage=1"' in body
     assert 'href="/claims.json?region=luhansk&amp;stage=1"' in body
+
+
+def test_exact_csv_text_of_the_sites_table_with_its_places(client):
+    """Issue 9: country, occupation status, raion, Ukrainian locality, KATOTTH code."""
+    SiteFactory(
+        public_id="S0001",
+        name_en="Mine 1",
+        name_uk="Шахта 1",
+        occupation_name="пгт Белореченский",
+        region="luhansk",
+        raion="Luhansk raion",
+        locality="Bilorichenskyi",
+        locality_uk="Білоріченський",
+        katotth="UA44000000000018893",
+        occupied_since=datetime.date(2014, 1, 1),
+        occupied_since_precision="year",
+    )
+    Update.objects.create(number=3, summary="x", published_at=timezone.now(), idempotency_key="x")
+    assert csv_text(client.get("/sites.csv")) == (
+        "id,name_en,name_uk,name_ru,aliases,occupation_name,kind,region,country,"
+        "occupation_status,raion,locality,locality_uk,katotth,latitude,longitude,"
+        "coordinate_precision,occupied_since,occupied_since_precision,operating_status,"
+        "quantity,description,last_update,hub_url\r\n"
+        "S0001,Mine 1,Шахта 1,,,пгт Белореченский,coal_mine,luhansk,UA,occupied,Luhansk raion,"
+        "Bilorichenskyi,Білоріченський,UA44000000000018893,,,none,2014-01-01,year,unknown,,,1,"
+        "http://127.0.0.1:8000/sites/S0001/\r\n"
+    )
+
+
+def test_the_sanctions_table_carries_the_citation_of_each_designation():
+    from downloads.tables import BY_NAME
+
+    columns = BY_NAME["sanctions"].column_names
+    assert columns[columns.index("source_id") + 1] == "source_locator"

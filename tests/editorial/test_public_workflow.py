@@ -11,6 +11,7 @@ from editorial import services
 from editorial.models import Change, Correction, CorrectionContact, Transition, Update
 from entities.models import Firm, Relationship, SanctionsDesignation, Site
 from evidence.models import Citation, Claim, Source
+from tests.factories import correction_form_data
 
 pytestmark = pytest.mark.django_db
 PUBLIC_MODELS = [Firm, Relationship, SanctionsDesignation, Site, Source, Claim, Citation]
@@ -49,14 +50,16 @@ def test_the_whole_loop_from_a_visitor_to_update_2(
 
     response = client.post(
         form_url,
-        {
-            "record": "F0001",
-            "what_is_wrong": "The description misspells the founder's name.",
-            "proposed_fix": "Say: SANY's founder is Liang Wengen (corrected).",
-            "evidence": "https://example.org/sany-annual-report",
-            "name": "A. Reader",
-            "email": "reader@example.org",
-        },
+        correction_form_data(
+            **{
+                "record": "F0001",
+                "what_is_wrong": "The description misspells the founder's name.",
+                "proposed_fix": "Say: SANY's founder is Liang Wengen (corrected).",
+                "evidence": "https://example.org/sany-annual-report",
+                "name": "A. Reader",
+                "email": "reader@example.org",
+            }
+        ),
     )
     assert response.status_code == 302
     tracking_url = response["Location"]
@@ -266,13 +269,13 @@ def test_submitters_private_data_never_appears_in_public_pages(client, seeded, e
     canary_name, canary_email = "Zyxwv Canary", "canary-7731@example.org"
     client.post(
         "/corrections/new/?record=F0001",
-        {
-            "record": "F0001",
-            "what_is_wrong": "Something",
-            "proposed_fix": "Else",
-            "name": canary_name,
-            "email": canary_email,
-        },
+        correction_form_data(
+            record="F0001",
+            what_is_wrong="Something",
+            proposed_fix="Else",
+            name=canary_name,
+            email=canary_email,
+        ),
         REMOTE_ADDR="203.0.113.77",
     )
     correction = Correction.objects.get()

@@ -15,7 +15,7 @@ from editorial.staff_forms import RecordEditForm
 from entities.models import Firm
 from evidence.models import Claim
 from hub.models import Status
-from tests.factories import ClaimFactory, FirmFactory
+from tests.factories import ClaimFactory, FirmFactory, login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -66,9 +66,8 @@ def reviewer(make_user):
 
 
 def client_for(user):
-    client = Client()
-    client.force_login(user)
-    return client
+    # A staff login is two steps: password and a one-time code (hub.accounts).
+    return login_verified(Client(), user)
 
 
 @pytest.fixture

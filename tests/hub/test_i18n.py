@@ -25,6 +25,7 @@ from tests.factories import (
     RelationshipFactory,
     SiteFactory,
     SourceFactory,
+    correction_form_data,
 )
 
 pytestmark = pytest.mark.django_db
@@ -195,8 +196,8 @@ def test_the_methodology_page_in_ukrainian(ukrainian):
         "Етапи залучення",
         "Етап 2 · парадипломатичні та академічні мережі «Поясу і шляху»",
         "Рівні достовірності",
-        "Підтверджено незалежними джерелами",
-        "Щонайменше два посилання на джерела різних видавців",
+        "Підтверджено",
+        "Його підтверджують щонайменше два незалежні джерела",
         "Стандарт роботи з джерелами",
         "Автономна Республіка Крим або Севастополь; ніколи як Росія.",
         "Ступені надійності джерел",
@@ -225,7 +226,7 @@ def test_the_correction_form_and_its_errors_in_ukrainian(ukrainian, records):
 def test_a_ukrainian_reader_gets_the_thank_you_message_in_ukrainian(ukrainian, records):
     response = ukrainian.post(
         "/corrections/new/",
-        {"record": "F0001", "what_is_wrong": "The ticker.", "proposed_fix": "600032."},
+        correction_form_data(record="F0001", what_is_wrong="The ticker.", proposed_fix="600032."),
         follow=True,
     )
     assert response.status_code == 200
@@ -236,7 +237,7 @@ def test_what_a_ukrainian_reader_stores_is_in_the_default_language(ukrainian, re
     relationship = RelationshipFactory(public_id="R0001", source_firm=records["firm"])
     ukrainian.post(
         "/corrections/new/?record=R0001",
-        {"record": "R0001", "what_is_wrong": "The kind.", "proposed_fix": "Partner."},
+        correction_form_data(record="R0001", what_is_wrong="The kind.", proposed_fix="Partner."),
     )
     correction = Correction.objects.get()
     with translation.override("en"):

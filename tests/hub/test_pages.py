@@ -44,8 +44,9 @@ def test_methodology_explains_stages_confidence_and_sourcing(client):
     body = client.get("/methodology/").content.decode()
     for text in [
         "Stage 1",
-        "Confirmed by independent sources",
-        "Single source",
+        "Confirmed",
+        "Reported",
+        "At least two independent sources (reliability A or B) support it",
         "Alleged",
         "Disputed",
         "Sourcing standard",

@@ -38,6 +38,18 @@ def test_production_refuses_empty_allowed_hosts():
     assert "DJANGO_ALLOWED_HOSTS is empty" in result.stderr
 
 
+def test_production_refuses_to_start_without_the_shared_cache():
+    # Rate limits and form nonces must be shared by every app server (issue 6).
+    result = run_manage(
+        "check",
+        HUB_PRODUCTION="1",
+        DJANGO_SECRET_KEY=STRONG_KEY,
+        DJANGO_ALLOWED_HOSTS="hub.example.org",
+    )
+    assert result.returncode != 0
+    assert "HUB_CACHE_URL is empty" in result.stderr
+
+
 def test_production_settings_pass_the_deployment_checks_without_warnings():
     result = run_manage(
         "check",
@@ -47,6 +59,7 @@ def test_production_settings_pass_the_deployment_checks_without_warnings():
         HUB_PRODUCTION="1",
         DJANGO_SECRET_KEY=STRONG_KEY,
         DJANGO_ALLOWED_HOSTS="hub.example.org",
+        HUB_CACHE_URL="redis://127.0.0.1:6379/0",
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout

@@ -8,6 +8,7 @@ bad row anywhere loads nothing) and idempotent: when the database already
 holds the files' values, nothing is staged and no update is made.
 """
 
+import datetime
 import hashlib
 import json
 from pathlib import Path
@@ -20,13 +21,15 @@ from django.db import IntegrityError, transaction
 from editorial import services, values
 from editorial.models import Update
 from entities.models import Firm, Relationship, SanctionsDesignation, Sector, Site
+from evidence.archiving import store_snapshot
 from evidence.models import Citation, Claim, Source
+from hub.models import Status
 
 # In dependency order: a table only refers to tables above it.
 TABLES = [
     ("sectors.json", Sector),
+    ("firms.json", Firm),  # before sources: a source may be issued by a firm
     ("sources.json", Source),
-    ("firms.json", Firm),
     ("sanctions.json", SanctionsDesignation),
     ("relationships.json", Relationship),
     ("sites.json", Site),
@@ -45,6 +48,15 @@ LOAD_ERRORS = (
 
 class SeedError(Exception):
     pass
+
+
+def self_links(model):
+    """Many-to-many fields of `model` that point at `model` itself (a source's derived_from)."""
+    return [
+        field.name
+        for field in model._meta.many_to_many
+        if field.related_model is model and not field.auto_created
+    ]
 
 
 class Command(BaseCommand):
@@ -85,16 +97,66 @@ class Command(BaseCommand):
             raise SeedError(f"{path.name} is not valid JSON: {error}") from error
         counts = {"created": 0, "updated": 0, "unchanged": 0}
         key = values.natural_key_name(model)
+        later = []  # links to records of the same table, set once all of them exist
         for number, row in enumerate(rows, start=1):
+            row = dict(row)
+            identifier = row.get(key)
+            links = {name: row.pop(name) for name in self_links(model) if name in row}
             try:
                 with transaction.atomic():
-                    outcome = self.load_row(model, key, dict(row), changes)
+                    if model is Source:
+                        self.load_snapshot(path.parent, row)
+                    outcome = self.load_row(model, key, row, changes)
             except LOAD_ERRORS as error:
                 raise SeedError(
                     f"{path.name}, record {number} ({row.get(key)!r}): {error}"
                 ) from error
             counts[outcome] += 1
+            if links:
+                later.append((number, identifier, outcome, links))
+        for number, identifier, outcome, links in later:
+            try:
+                with transaction.atomic():
+                    linked = self.load_links(model, key, identifier, links, changes)
+            except LOAD_ERRORS as error:
+                raise SeedError(
+                    f"{path.name}, record {number} ({identifier!r}): {error}"
+                ) from error
+            if linked and outcome == "unchanged":
+                counts["unchanged"] -= 1
+                counts["updated"] += 1
         return counts["created"], counts["updated"], counts["unchanged"]
+
+    def load_links(self, model, key, identifier, links, changes):
+        """Set self-referencing many-to-many `links` of one record; True if a change was staged."""
+        record = model.objects.get(**{key: identifier})
+        if record.status == Status.DRAFT:  # created by this load: staged already
+            for name, pks in values.assign(record, links).items():
+                getattr(record, name).set(pks)
+            return False
+        proposed = values.normalise(model, links)
+        current = values.snapshot(record)
+        if all(current.get(name) == value for name, value in proposed.items()):
+            return False
+        changes.append(services.stage_edit(record=record, fields=links, user=None))
+        return True
+
+    def load_snapshot(self, folder, row):
+        """A source's `snapshot` given as a file beside the seeds: store it, name it by hash."""
+        spec = row.get("snapshot")
+        if not isinstance(spec, dict):
+            return
+        content = (folder / spec["file"]).read_bytes()
+        digest = hashlib.sha256(content).hexdigest()
+        if digest != spec["sha256"]:
+            raise ValueError(f"snapshot {spec['file']} has SHA-256 {digest}, not {spec['sha256']}")
+        store_snapshot(
+            content=content,
+            media_type=spec["media_type"],
+            retrieved_at=datetime.datetime.fromisoformat(spec["retrieved_at"]),
+            original_name=spec["file"],
+        )
+        row["snapshot"] = digest
 
     def load_row(self, model, key, row, changes):
         identifier = row.pop(key)

@@ -1,0 +1,448 @@
+"""`make bench`: the public site at a million claims, against Datasette on the same data.
+
+    python -m bench.bench_site [--quick] [--skip-datasette] [--skip-publish]
+
+1. Makes sure the database hub_bench_site (BENCH_SITE_DATABASE_URL) exists, is
+   migrated, has every index the models declare, and holds the synthetic set
+   (BENCH_FIRMS, BENCH_SITES, BENCH_SOURCES, BENCH_CLAIMS; default 20,000 /
+   5,000 / 50,000 / 1,000,000), built by hub.synthetic when absent.
+2. Runs gunicorn with 2 workers on it, with a Redis cache of its own (db 9).
+3. Prints p50/p95 latency, uncached (cache emptied before every request) and
+   cached, and the query count of: the firm list with three filters, the
+   profile of the firm with the most claims, the claim list filtered by
+   region, a search, and a source profile.
+4. Prints requests/s under wrk (2 threads, 32 connections, 30 s) for the firm
+   list and that profile, and for Datasette (in var/bench-venv) serving a
+   SQLite copy of the firm and claim tables: its table page filtered the same
+   way and its row page; and the ratio.
+5. Stages 10,000 edits and times publish_update (it writes the update's data
+   package, which at this size is most of the time).
+6. Profiles the slowest uncached page with pyinstrument.
+
+A benchmark prints figures; it exits 0 either way. Never point it at a
+database that matters: it adds synthetic records and publishes to it.
+"""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_URL = "postgres://hub:hub@127.0.0.1:5432/hub_bench_site"
+CACHE_URL = "redis://127.0.0.1:6379/9"
+CACHE_PREFIX = "bench-site"
+PORT = 8765
+DATASETTE_PORT = 8766
+VAR = ROOT / "var"
+GOALS = {"uncached": 100.0, "cached": 10.0, "ratio": 2.0, "publish": 30.0}
+
+
+def setup(url):
+    os.environ.update(
+        DATABASE_URL=url,
+        DJANGO_SETTINGS_MODULE="hub.settings",
+        HUB_CACHE_URL=CACHE_URL,
+        HUB_CACHE_PREFIX=CACHE_PREFIX,
+        HUB_DOWNLOADS_ROOT=str(VAR / "bench-site-downloads"),
+        DATABASE_CONN_MAX_AGE="600",
+    )
+    import django
+
+    django.setup()
+
+
+def ensure_data(url, sizes, log=print):
+    """Database, schema, indexes and the synthetic set, each made only when missing."""
+    from bench.synthetic import database_name, ensure_database
+
+    if not database_name(url).startswith("hub_bench"):
+        sys.exit(f"refusing {database_name(url)!r}: the benchmark's databases are hub_bench*")
+    ensure_database(url)
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    ensure_indexes(log)
+    from editorial.models import Update
+    from evidence.models import Claim
+
+    if Update.objects.filter(is_synthetic=True).exists() and Claim.objects.count() >= sizes.claims:
+        log(f"  the synthetic set is there ({Claim.objects.count():,} claims)")
+        return
+    from hub import synthetic
+
+    started = time.perf_counter()
+    synthetic.generate(sizes=sizes, package=False, log=log)
+    log(f"  built the synthetic set in {time.perf_counter() - started:.0f} s")
+
+
+def ensure_indexes(log):
+    """Every index the models declare, even before its migration is written."""
+    from django.apps import apps
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        existing = {index for _table, index in _index_names(cursor)}
+    with connection.schema_editor() as editor:
+        for model in apps.get_models():
+            for index in model._meta.indexes:
+                if index.name not in existing:
+                    log(f"  adding index {index.name}")
+                    editor.add_index(model, index)
+
+
+def _index_names(cursor):
+    cursor.execute("SELECT tablename, indexname FROM pg_indexes WHERE schemaname = 'public'")
+    return cursor.fetchall()
+
+
+# -- the pages -----------------------------------------------------------------
+
+
+def pages():
+    from django.db.models import Count
+
+    from entities.models import Firm
+    from evidence.models import Source
+
+    top = Firm.objects.public().annotate(n=Count("claims")).order_by("-n").first()
+    source = Source.objects.public().order_by("pk")[Source.objects.count() // 2]
+    return {
+        "firm list, 3 filters": "/firms/?stage=1&kind=company&region=luhansk",
+        f"profile of {top.public_id} ({top.n:,} claims)": top.get_absolute_url(),
+        "claim list, region": "/claims/?region=donetsk",
+        "search": "/search/?q=Huaxin",
+        f"source profile {source.public_id}": source.get_absolute_url(),
+    }, top
+
+
+def clear_cache():
+    from django.core.cache import cache
+
+    cache.clear()  # only the bench's own Redis database and prefix
+
+
+def query_count(path):
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        Client().get(path)
+    return len(queries.captured_queries)
+
+
+def timed_get(path):
+    import urllib.request
+
+    started = time.perf_counter()
+    with urllib.request.urlopen(f"http://127.0.0.1:{PORT}{path}", timeout=300) as response:
+        response.read()
+        status = response.status
+    return (time.perf_counter() - started) * 1000, status
+
+
+def percentiles(samples):
+    samples = sorted(samples)
+    p95 = samples[min(len(samples) - 1, round(0.95 * (len(samples) - 1)))]
+    return statistics.median(samples), p95
+
+
+def latency(path, uncached, n):
+    samples = []
+    for _ in range(n):
+        if uncached:
+            clear_cache()
+        ms, status = timed_get(path)
+        if status != 200:
+            return None
+        samples.append(ms)
+    return percentiles(samples)
+
+
+def start(command, port, env=None, log_name="server"):
+    log = open(VAR / "bench-logs" / f"{log_name}.log", "w")  # noqa: SIM115 (open while running)
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    import urllib.request
+
+    for _ in range(600):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=60).read()
+            return process
+        except OSError:
+            time.sleep(0.5)
+    process.terminate()
+    raise RuntimeError(f"{command[0]} did not start; see var/bench-logs/{log_name}.log")
+
+
+def gunicorn():
+    return start(
+        [
+            str(ROOT / ".venv/bin/gunicorn"),
+            "hub.wsgi",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--timeout",
+            "300",
+        ],
+        PORT,
+        env=dict(os.environ),
+        log_name="gunicorn",
+    )
+
+
+def wrk(url, seconds=30):
+    result = subprocess.run(
+        ["wrk", "-t2", "-c32", f"-d{seconds}s", "--timeout", "30s", url],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    for line in result.stdout.splitlines():
+        if line.startswith("Requests/sec:"):
+            return float(line.split()[1]), result.stdout
+    return 0.0, result.stdout + result.stderr
+
+
+# -- Datasette -----------------------------------------------------------------
+
+
+def export_sqlite(path):
+    """The firm, claim and claim-firm tables, copied to SQLite (as Datasette would serve them)."""
+    import sqlite3
+
+    from django.db import connection
+
+    if path.exists():
+        path.unlink()
+    target = sqlite3.connect(path)
+    tables = {
+        "entities_firm": "id, public_id, status, name_en, name_zh, name_ru, kind, ownership, country, stage, european_presence, description",
+        "evidence_claim": "id, public_id, status, statement, claim_type, region, date_start, stage, confidence",
+        "evidence_claim_firms": "id, claim_id, firm_id",
+    }
+    with connection.cursor() as cursor:
+        for table, columns in tables.items():
+            target.execute(f"CREATE TABLE {table} ({columns.replace(', id,', ', id INTEGER,')})")
+            cursor.execute(f"SELECT {columns} FROM {table}")
+            marks = ", ".join("?" * len(columns.split(",")))
+            while rows := cursor.fetchmany(20_000):
+                target.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+    for statement in [
+        "CREATE UNIQUE INDEX firm_id ON entities_firm (id)",
+        "CREATE INDEX firm_stage_kind ON entities_firm (stage, kind)",
+        "CREATE UNIQUE INDEX claim_id ON evidence_claim (id)",
+        "CREATE INDEX claim_region ON evidence_claim (region)",
+        "CREATE INDEX claim_firms_firm ON evidence_claim_firms (firm_id, claim_id)",
+        "CREATE INDEX claim_firms_claim ON evidence_claim_firms (claim_id)",
+    ]:
+        target.execute(statement)
+    target.commit()
+    target.close()
+
+
+def datasette(path):
+    binary = VAR / "bench-venv/bin/datasette"
+    if not binary.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(VAR / "bench-venv")], check=True)
+        subprocess.run(
+            [str(VAR / "bench-venv/bin/pip"), "install", "-q", "datasette==0.65.5"], check=True
+        )
+    return start(
+        [str(binary), "serve", "--immutable", str(path), "--port", str(DATASETTE_PORT)],
+        DATASETTE_PORT,
+        log_name="datasette",
+    )
+
+
+# -- publishing ----------------------------------------------------------------
+
+
+def publish_10k(n=10_000, log=print):
+    """Stage n edits (one per claim) and publish them as one update; time both."""
+    import uuid
+
+    from downloads import package
+    from editorial import services
+    from editorial.models import Update
+    from evidence.models import Claim
+
+    claims = list(Claim.objects.public().order_by("-pk")[:n])
+    started = time.perf_counter()
+    stamp = uuid.uuid4().hex[:8]
+    ids = [
+        services.stage_edit(record=claim, fields={"figure_unit": f"units {stamp}"}, user=None).pk
+        for claim in claims
+    ]
+    staged = time.perf_counter() - started
+    building = []
+    real_build = package.build_package
+
+    def timed_build(*args, **kwargs):  # the real build, timed
+        began = time.perf_counter()
+        try:
+            return real_build(*args, **kwargs)
+        finally:
+            building.append(time.perf_counter() - began)
+
+    package.build_package = timed_build
+    started = time.perf_counter()
+    try:
+        update = services.publish_update(
+            change_ids=ids, summary="Benchmark: 10,000 edits", idempotency_key=f"bench-{stamp}"
+        )
+    finally:
+        package.build_package = real_build
+    published = time.perf_counter() - started
+    # Edits of synthetic records: the update is synthetic too.
+    Update.objects.filter(pk=update.pk).update(is_synthetic=True)
+    from hub import cache
+
+    cache.update_published()
+    return staged, published, building[0] if building else 0.0
+
+
+def profile(path):
+    from django.test import Client
+    from pyinstrument import Profiler
+
+    clear_cache()
+    profiler = Profiler()
+    profiler.start()
+    Client().get(path)
+    profiler.stop()
+    text = profiler.output_text(unicode=False, color=False, show_all=False)
+    (VAR / "bench-logs" / "profile.txt").write_text(text)
+    return text
+
+
+def goal(value, target, lower_is_better=True):
+    met = value <= target if lower_is_better else value >= target
+    return "meets" if met else "MISSES"
+
+
+class _Skip(Exception):
+    pass
+
+
+def run(args):
+    (VAR / "bench-logs").mkdir(parents=True, exist_ok=True)
+    url = os.environ.get("BENCH_SITE_DATABASE_URL", DEFAULT_URL)
+    setup(url)
+    from hub.synthetic import Sizes
+
+    sizes = Sizes(
+        firms=int(os.environ.get("BENCH_FIRMS", 20_000)),
+        sites=int(os.environ.get("BENCH_SITES", 5_000)),
+        sources=int(os.environ.get("BENCH_SOURCES", 50_000)),
+        claims=int(os.environ.get("BENCH_CLAIMS", 1_000_000)),
+    )
+    print(f"Data: {url.rsplit('/', 1)[-1]}, {sizes.claims:,} claims")
+    ensure_data(url, sizes)
+    targets, top = pages()
+    uncached_n, cached_n, seconds = (3, 20, 5) if args.quick else (5, 50, 30)
+    lines = []
+    worst = (0.0, top.get_absolute_url())
+    if args.skip_pages:
+        args.skip_datasette = True
+    server = gunicorn() if not args.skip_pages else None
+    try:
+        if server is None:
+            raise _Skip
+        print("\nLatency over HTTP (gunicorn, 2 workers), ms; queries per request")
+        print(f"{'page':44} {'uncached p50/p95':>18} {'cached p50/p95':>16} {'queries':>9}")
+        for name, path in targets.items():
+            cold = latency(path, uncached=True, n=uncached_n)
+            warm = latency(path, uncached=False, n=cached_n)
+            clear_cache()
+            cold_queries = query_count(path)
+            warm_queries = query_count(path)
+            if cold is None or warm is None:
+                print(f"{name:44} not 200")
+                continue
+            worst = max(worst, (cold[1], path), key=lambda pair: pair[0])
+            print(
+                f"{name:44} {cold[0]:8.0f}/{cold[1]:<8.0f} {warm[0]:7.1f}/{warm[1]:<7.1f}"
+                f" {cold_queries:4}/{warm_queries:<4}"
+                f"  goal p95 <= {GOALS['uncached']:.0f} ms: {goal(cold[1], GOALS['uncached'])},"
+                f" <= {GOALS['cached']:.0f} ms: {goal(warm[1], GOALS['cached'])}"
+            )
+        ours = {}
+        firm_list = targets["firm list, 3 filters"]
+        for name, path in [
+            ("firm list, 3 filters", firm_list),
+            ("top firm profile", top.get_absolute_url()),
+        ]:
+            timed_get(path)  # cached before wrk starts
+            ours[name], _ = wrk(f"http://127.0.0.1:{PORT}{path}", seconds)
+    except _Skip:
+        ours = {}
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait()
+    if args.skip_pages:
+        pass
+    elif not args.skip_datasette:
+        sqlite_path = VAR / "bench-site.sqlite3"
+        started = time.perf_counter()
+        export_sqlite(sqlite_path)
+        print(f"\nSQLite copy for Datasette written in {time.perf_counter() - started:.0f} s")
+        where = (
+            "id in (select cf.firm_id from evidence_claim_firms cf join evidence_claim c "
+            "on c.id = cf.claim_id where c.region = 'luhansk')"
+        )
+        from urllib.parse import quote
+
+        theirs_paths = {
+            "firm list, 3 filters": f"/bench-site/entities_firm?stage=1&kind=company&_where={quote(where)}",
+            "top firm profile": f"/bench-site/entities_firm/{top.pk}",
+        }
+        server = datasette(sqlite_path)
+        try:
+            print("\nThroughput under wrk (2 threads, 32 connections), requests/s")
+            for name, path in theirs_paths.items():
+                theirs, _ = wrk(f"http://127.0.0.1:{DATASETTE_PORT}{path}", seconds)
+                ratio = ours[name] / theirs if theirs else float("inf")
+                lines.append(
+                    f"{name:22} hub {ours[name]:8.1f}  Datasette {theirs:8.1f}  ratio {ratio:5.2f}"
+                    f"  goal >= {GOALS['ratio']:.0f}x: {goal(ratio, GOALS['ratio'], False)}"
+                )
+        finally:
+            server.terminate()
+            server.wait()
+        print("\n".join(lines))
+    else:
+        print(
+            "\nThroughput under wrk, requests/s: "
+            + ", ".join(f"{k} {v:.1f}" for k, v in ours.items())
+        )
+    if not args.skip_publish:
+        staged, published, package_seconds = publish_10k()
+        print(
+            f"\nPublish 10,000 staged edits: staging {staged:.0f} s; publish_update {published:.1f} s"
+            f" (of which the data package {package_seconds:.1f} s)"
+            f"  goal <= {GOALS['publish']:.0f} s: {goal(published, GOALS['publish'])}"
+        )
+    if worst[1]:
+        text = profile(worst[1])
+        print(f"\nProfile of the slowest uncached page, {worst[1]} (var/bench-logs/profile.txt):")
+        print("\n".join(text.splitlines()[:40]))
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer samples, 5 s wrk runs")
+    parser.add_argument("--skip-datasette", action="store_true")
+    parser.add_argument("--skip-publish", action="store_true")
+    parser.add_argument("--skip-pages", action="store_true", help="only publish and profile")
+    run(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,45 @@
+"""The map of sites, the network of firms and the dataset timeline (issue 5)."""
+
+from django.http import Http404
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from .charts import claims_over_time
+from .models import Firm, Relationship, Site
+from .visual import connected_to, network, site_map
+
+FIRM_ID_MAX_LENGTH = 16
+
+
+@require_safe
+def site_map_page(request):
+    sites = Site.objects.public().order_by("region", "name_en", "public_id")
+    return render(request, "entities/site_map.html", {"map": site_map(sites)})
+
+
+@require_safe
+def network_page(request):
+    """Every public relationship, or with ?firm=F0001 the part of the network around one firm."""
+    relationships = list(
+        Relationship.objects.public().for_display().for_profile().order_by("public_id")
+    )
+    focus = None
+    firm_id = request.GET.get("firm", "").strip()
+    if firm_id:
+        if len(firm_id) > FIRM_ID_MAX_LENGTH:
+            raise Http404("No such firm")
+        focus = Firm.objects.public().filter(public_id=firm_id).first()
+        if focus is None:
+            raise Http404("No such firm")
+        relationships = connected_to(relationships, focus.public_id)
+    graph = network(relationships, focus=focus and focus.public_id)
+    return render(
+        request,
+        "entities/network.html",
+        {"relationships": relationships, "graph": graph, "focus": focus},
+    )
+
+
+@require_safe
+def timeline_page(request):
+    return render(request, "hub/timeline.html", {"charts": claims_over_time()})

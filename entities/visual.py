@@ -1,0 +1,185 @@
+"""Shaping sites, relationships and claims for the map and the network graph.
+
+Plain functions over rows already read by a view (no queries of their own):
+the templates hand the result to the page's script with ``json_script`` and
+render the same rows as HTML tables for readers without JavaScript. The
+timelines are in ``entities.timeline``.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from .models import CoordinatePrecision, FirmKind, SiteKind
+
+# A town or village is placed at its centre; the site is somewhere within
+# about this distance of it, and the map says so with a circle, not a pin.
+LOCALITY_RADIUS_METRES = 5000
+MAPPED_PRECISIONS = {CoordinatePrecision.EXACT, CoordinatePrecision.LOCALITY}
+
+
+@dataclass
+class SiteMap:
+    """The sites of a page, split by what the map may honestly show."""
+
+    markers: list = field(default_factory=list)
+    # Sites known only to a region (even when a row carries a regional
+    # centroid): listed beside the map, never drawn on a false spot.
+    region_only: list = field(default_factory=list)
+    unlocated: list = field(default_factory=list)
+
+    @property
+    def placed_count(self):
+        return sum(len(marker["sites"]) for marker in self.markers)
+
+    @property
+    def kinds(self):
+        """The site kinds drawn, for the legend: (value, label)."""
+        seen = {marker["kind"] for marker in self.markers}
+        kinds = [(value, label) for value, label in SiteKind.choices if value in seen]
+        if "several" in seen:
+            kinds.append(("several", _("Sites of several kinds at one point")))
+        return kinds
+
+    def payload(self):
+        return {"markers": self.markers, "tiles": tile_config()}
+
+
+def map_placement(site):
+    """How a site appears on a map: "exact", "locality" or None (not drawn)."""
+    if site.latitude is None or site.longitude is None:
+        return None
+    if site.coordinate_precision in MAPPED_PRECISIONS:
+        return site.coordinate_precision
+    return None
+
+
+def site_map(sites):
+    """Group `sites` (public Site rows) into map markers and the lists beside the map.
+
+    Sites at the same point with the same precision share one marker, whose
+    popup lists them all, so that no site hides another.
+    """
+    result = SiteMap()
+    by_point = {}
+    for site in sites:
+        placement = map_placement(site)
+        if placement is None:
+            if site.coordinate_precision == CoordinatePrecision.REGION:
+                result.region_only.append(site)
+            else:
+                result.unlocated.append(site)
+            continue
+        key = (site.latitude, site.longitude, placement)
+        marker = by_point.get(key)
+        if marker is None:
+            marker = by_point[key] = {
+                "lat": float(site.latitude),
+                "lng": float(site.longitude),
+                "precision": placement,
+                "precision_label": _precision_label(placement),
+                "radius": LOCALITY_RADIUS_METRES if placement == "locality" else 0,
+                "kind": site.kind,
+                "sites": [],
+            }
+            result.markers.append(marker)
+        elif marker["kind"] != site.kind:
+            marker["kind"] = "several"
+        marker["sites"].append(
+            {
+                "id": site.public_id,
+                "name": site.name_en,
+                "url": site.get_absolute_url(),
+                "kind": site.get_kind_display(),
+                "region": site.get_region_display(),
+                "locality": site.locality,
+            }
+        )
+    return result
+
+
+def _precision_label(placement):
+    if placement == CoordinatePrecision.EXACT:
+        return _("Exact location")
+    return _("Locality only: somewhere within about %(km)s km of this point") % {
+        "km": LOCALITY_RADIUS_METRES // 1000
+    }
+
+
+def tile_config():
+    """The tile layer for the maps, from settings; an empty URL means no tiles."""
+    url = getattr(settings, "HUB_MAP_TILE_URL", "")
+    return {
+        "url": url,
+        "attribution": getattr(settings, "HUB_MAP_TILE_ATTRIBUTION", ""),
+    }
+
+
+# The network graph.
+
+
+def firm_node(firm):
+    return {
+        "id": firm.public_id,
+        "label": firm.display_name,
+        "name": firm.name_en,
+        "url": firm.get_absolute_url(),
+        "kind": firm.kind,
+    }
+
+
+def relationship_edge(relationship):
+    return {
+        "id": relationship.public_id,
+        "source": relationship.source_firm.public_id,
+        "target": relationship.target_firm.public_id,
+        "kind": relationship.kind,
+        "label": relationship.get_kind_display(),
+        "url": relationship.get_absolute_url(),
+    }
+
+
+def network(relationships, *, focus=None):
+    """Nodes and edges for the graph from Relationship rows (firms joined in).
+
+    `focus` (a firm's public identifier) is marked so the page can highlight it.
+    """
+    nodes, edges = {}, []
+    for relationship in relationships:
+        for firm in (relationship.source_firm, relationship.target_firm):
+            nodes.setdefault(firm.public_id, firm_node(firm))
+        edges.append(relationship_edge(relationship))
+    if focus in nodes:
+        nodes[focus]["focus"] = True
+    seen = {node["kind"] for node in nodes.values()}
+    kinds = [[value, str(label)] for value, label in FirmKind.choices if value in seen]
+    return {"nodes": list(nodes.values()), "edges": edges, "kinds": kinds}
+
+
+def firm_neighbourhood(firm):
+    """A firm's own relationships, both ways (prefetched by Firm.objects.for_profile())."""
+    relationships = [*firm.public_relationships_out, *firm.public_relationships_in]
+    return relationships, network(relationships, focus=firm.public_id)
+
+
+def connected_to(relationships, public_id):
+    """The relationships in the connected part of the graph that holds `public_id`."""
+    neighbours = defaultdict(set)
+    for relationship in relationships:
+        source = relationship.source_firm.public_id
+        target = relationship.target_firm.public_id
+        neighbours[source].add(target)
+        neighbours[target].add(source)
+    reached, frontier = {public_id}, [public_id]
+    while frontier:
+        current = frontier.pop()
+        for other in neighbours[current] - reached:
+            reached.add(other)
+            frontier.append(other)
+    return [
+        relationship
+        for relationship in relationships
+        if relationship.source_firm.public_id in reached
+    ]

@@ -1,0 +1,74 @@
+"""Right of reply, per claim: the vocabulary and the derived reply status.
+
+What is recorded on a claim: whether and when the firm was contacted, how,
+in which language and by which deadline; and its response (quoted, linked,
+dated). The reply status follows from those fields, in the database (the
+`reply_status_expression`, used by querysets and the CSV) and nowhere else:
+it is never stored, so it cannot disagree with them.
+"""
+
+from django.db import models
+from django.db.models import Case, CharField, DateField, Q, Value, When
+from django.db.models.functions import Cast, Now
+from django.utils.translation import gettext_lazy as _
+
+
+class ReplyChannel(models.TextChoices):
+    EMAIL = "email", _("email")
+    LETTER = "letter", _("letter")
+    PHONE = "phone", _("telephone")
+    WEB_FORM = "web_form", _("the firm's web form")
+    IN_PERSON = "in_person", _("in person")
+    OTHER = "other", _("another channel")
+
+
+class ResponseStance(models.TextChoices):
+    DENIES = "denies", _("The firm denies the claim")
+    ACKNOWLEDGES = "acknowledges", _("The firm acknowledges the claim")
+    COMMENTS = "comments", _("The firm comments without confirming or denying")
+
+
+class ReplyStatus(models.TextChoices):
+    NOT_CONTACTED = "not_contacted", _("Not yet contacted")
+    AWAITING = "awaiting", _("Awaiting a response")
+    RESPONDED = "responded", _("Responded")
+    NO_RESPONSE = "no_response_by_deadline", _("No response by the deadline")
+
+
+RESPONDED = ~Q(firm_response="") | ~Q(firm_response_url="")
+
+
+def reply_status_expression():
+    """The reply status of each claim, computed by the database from today's date (UTC)."""
+    return Case(
+        When(RESPONDED, then=Value(ReplyStatus.RESPONDED.value)),
+        When(reply_contacted_on__isnull=True, then=Value(ReplyStatus.NOT_CONTACTED.value)),
+        When(
+            reply_deadline__lt=Cast(Now(), DateField()),
+            then=Value(ReplyStatus.NO_RESPONSE.value),
+        ),
+        default=Value(ReplyStatus.AWAITING.value),
+        output_field=CharField(),
+    )
+
+
+def reply_date_expression():
+    """The date that goes with the reply status.
+
+    responded: the date of the response; awaiting and no_response_by_deadline:
+    the deadline; not_contacted: none.
+    """
+    return Case(
+        When(RESPONDED, then="firm_response_date"),
+        When(reply_contacted_on__isnull=True, then=Value(None, output_field=DateField())),
+        default="reply_deadline",
+        output_field=DateField(),
+    )
+
+
+def count_by_status(claims):
+    """[(status, label, count)] for claims annotated with `reply_status`, in a fixed order."""
+    counts = dict.fromkeys(ReplyStatus.values, 0)
+    for claim in claims:
+        counts[claim.reply_status] += 1
+    return [(value, ReplyStatus(value).label, counts[value]) for value in ReplyStatus.values]

@@ -1,0 +1,174 @@
+"""Public pages and counts cached per published update.
+
+The public data only change when an update is published, so a public page
+is the same for every anonymous reader, in one language, until the next
+update. Every cache key below includes the latest update's number: a
+publish moves every server sharing the cache (Redis, HUB_CACHE_URL) to new
+keys at once, and the old entries simply expire.
+
+The latest update number is itself one cached value (`site_state`), so a
+cached page is served without touching the database. It is refreshed
+- when it is missing (one tiny query on a table of a few hundred rows),
+- after every POST (or other unsafe request) on any server: publishing
+  from the staff pages is a POST, so it moves every server at once,
+- by `update_published()`, which code publishing outside a request calls
+  (generate_synthetic does; scripts and shells should),
+- and it expires after HUB_SITE_STATE_SECONDS as a backstop.
+
+What is never cached: requests with a session cookie (staff, anyone with a
+pending message), anything but GET, streaming responses (the exports),
+responses setting cookies or marked private, and /staff/. Pages with forms
+that POST are cached with their CSRF token taken out and a fresh one put
+back for each reader (the CSRF middleware then sets that reader's cookie),
+so the language switcher and the correction form work from a cached page.
+"""
+
+import hashlib
+import re
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language
+
+STATE_KEY = "hub:site-state"
+PAGE_PREFIX = "hub:page"
+COUNT_PREFIX = "hub:count"
+CACHE_HEADER = "X-Hub-Cache"
+TOKEN_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]+(")')
+TOKEN_PLACEHOLDER = b"__HUB_CSRF_TOKEN__"
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS", "TRACE"}
+# Headers a stored page keeps; cookies and per-request headers are never stored.
+STORED_HEADERS = {"content-type", "content-language", "vary", "x-robots-tag", "link"}
+
+
+def update_published():
+    """Read the latest update number and the synthetic updates afresh, and share them."""
+    from editorial.models import Update
+
+    rows = list(Update.objects.order_by().values_list("number", "is_synthetic"))
+    state = {
+        "update": max((number for number, _ in rows), default=0),
+        "synthetic": sorted(number for number, synthetic in rows if synthetic),
+    }
+    cache.set(STATE_KEY, state, timeout=settings.HUB_SITE_STATE_SECONDS)
+    return state
+
+
+def site_state():
+    """{"update": latest update number, "synthetic": [numbers of synthetic updates]}."""
+    state = cache.get(STATE_KEY)
+    return state if state is not None else update_published()
+
+
+def current_update():
+    return site_state()["update"]
+
+
+def site_context(request):
+    """Context processor: the synthetic updates, for the banner on every page."""
+    return {"synthetic_updates": site_state()["synthetic"]}
+
+
+# -- counts --------------------------------------------------------------------
+
+
+def _digest(*parts):
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+def cached_count(name, params, compute):
+    """`compute()` once per published update for this `name` and these `params`.
+
+    Used by the list pages for their result counts and facet counts: the
+    first request for a combination of filters counts, the others read.
+    """
+    if not settings.HUB_COUNT_CACHE:
+        return compute()
+    key = f"{COUNT_PREFIX}:{current_update()}:{_digest(name, params)}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout=settings.HUB_PAGE_CACHE_SECONDS)
+    return value
+
+
+# -- pages ---------------------------------------------------------------------
+
+
+def _cacheable_request(request):
+    return (
+        settings.HUB_PAGE_CACHE
+        and request.method == "GET"
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+        and not request.path.startswith(("/staff/", f"/{settings.STATIC_URL.strip('/')}/"))
+    )
+
+
+def _cacheable_response(response):
+    cache_control = response.get("Cache-Control", "")
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "private" not in cache_control
+        and "no-store" not in cache_control
+    )
+
+
+def page_key(request):
+    return (
+        f"{PAGE_PREFIX}:{current_update()}:{get_language()}:"
+        f"{_digest(request.scheme, request.get_host(), request.get_full_path())}"
+    )
+
+
+def _store(key, response):
+    content = TOKEN_FIELD.sub(rb"\1" + TOKEN_PLACEHOLDER + rb"\2", response.content)
+    headers = {name: value for name, value in response.items() if name.lower() in STORED_HEADERS}
+    cache.set(key, (content, headers), timeout=settings.HUB_PAGE_CACHE_SECONDS)
+
+
+def _replay(request, stored):
+    content, headers = stored
+    if TOKEN_PLACEHOLDER in content:
+        content = content.replace(TOKEN_PLACEHOLDER, get_token(request).encode())
+    response = HttpResponse(content)
+    for name, value in headers.items():
+        response[name] = value
+    return response
+
+
+class PageCacheMiddleware:
+    """Serve public GET pages from the cache, per update, language and URL.
+
+    Sits after the session, locale, CSRF, auth and message middleware, so
+    that the reader's language is known and a replayed page still gets its
+    CSRF cookie and security headers from the middleware outside it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not _cacheable_request(request):
+            response = self.get_response(request)
+            if request.method not in SAFE_METHODS:
+                # Perhaps a publish: every server sees the new number from now on.
+                update_published()
+            return response
+        key = page_key(request)
+        stored = cache.get(key)
+        if stored is not None:
+            response = _replay(request, stored)
+            response[CACHE_HEADER] = "hit"
+        else:
+            response = self.get_response(request)
+            if _cacheable_response(response):
+                _store(key, response)
+                response[CACHE_HEADER] = "miss"
+        patch_vary_headers(response, ("Cookie", "Accept-Language"))
+        return response

@@ -1,0 +1,442 @@
+"""Search in any script: firms, sites, claims and sources.
+
+One entry point per use: ``matching(queryset, text)`` filters a queryset of
+one of the four searchable models (the lists' ``?q=`` and the search page
+share it, so a group's count on the search page is the filtered list's count)
+and ``ranked(queryset, text)`` also orders it best first. The backend is
+chosen by ``connection.vendor``:
+
+PostgreSQL (production)
+    * a weighted full-text vector per record: names weight A, aliases and
+      other names B, descriptions and statements C, a firm's response D;
+      the ``simple`` configuration (no stemming: the names are in four
+      languages), every word of the query matched as a prefix;
+    * ``unaccent`` and ``lower`` on both sides (``hub_search_fold``);
+    * a substring match on the names (``LIKE``), which also finds Chinese
+      names, written without spaces between words;
+    * trigram word similarity (``pg_trgm``) on the names, for misspellings
+      and loose transliterations ("Liugogn" finds LiuGong);
+    * ranked by ``ts_rank`` plus the trigram similarity plus a bonus for a
+      substring of a name;
+    * each part of the match is a ``pk IN (subquery)`` of its own, so that
+      each uses its index (see ``_postgresql``).
+    Claims (200,000 and more) differ: their words are found by the full-text
+    index only (as word beginnings, not inside words), a substring is tried
+    only for Chinese (no spaces between words), and they are listed newest
+    first rather than ranked, since ranking recomputes the vector of every
+    match (measured: bench/bench_search.py).
+    The extensions, the immutable ``hub_search_fold`` function and the GIN
+    indexes over exactly these expressions come from
+    ``hub/migrations/0001_search.py``.
+
+SQLite (the embedded default)
+    Every word of the query must occur somewhere in the record's names,
+    aliases or text, compared case- and accent-insensitively in every script:
+    ``hub_search_fold`` is registered on the connection as a Python function
+    (``str.casefold`` after stripping combining marks), because SQLite's own
+    ``LIKE`` and ``lower()`` only fold ASCII. Words match anywhere (inside
+    words too). No misspellings, no ranking beyond "a name matched first";
+    claims newest first, as on PostgreSQL.
+
+Both backends also search the Latin transliterations of the query
+(``hub.transliteration``: pinyin for Chinese, KMU 2010 and the Wikipedia
+romanisation for Cyrillic), so "新兴" finds "Xinxing" and "Билоричен" finds
+"Bilorichenska". Stored names are matched as written, not transliterated
+(that would need a stored column per name): every firm and site has an
+English (Latin) name, and aliases hold the attested romanisations, so a
+Latin query meets those.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from django.db import connections
+from django.db.models import BooleanField, F, FloatField, Func, Q, TextField, Value
+from django.db.models.expressions import Case, When
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from hub.transliteration import HAN_RUN, transliterate
+
+MAX_LENGTH = 200
+FOLD = "hub_search_fold"
+# Trigram similarity is only tried for queries at least this long: shorter
+# ones share a trigram with too many words to mean anything.
+FUZZY_MIN_LENGTH = 4
+# Words of the query: runs of letters and digits (never tsquery operators).
+WORD = re.compile(r"[^\W_]+")
+# Lone surrogates, NUL and the other control characters (tab and newline excepted).
+UNWANTED = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
+MAX_WORDS = 12
+
+
+@dataclass(frozen=True)
+class Spec:
+    """Which columns of a model the search reads, by weight."""
+
+    names: tuple  # weight A, and the substring / trigram match
+    aliases: tuple = ()  # weight B, and the substring / trigram match
+    texts: tuple = ()  # weight C
+    extra: tuple = ()  # weight D
+    fuzzy: bool = True  # trigram similarity on the name fields
+    substring: tuple = ()  # the name fields, when not names + aliases
+    # A large table (claims): on PostgreSQL, words by the full-text index only,
+    # a substring only for Chinese (no spaces between words), no ranking.
+    large: bool = False
+
+    @property
+    def name_fields(self):
+        """The columns matched by substring (and trigrams): names and aliases."""
+        return self.substring or self.names + self.aliases
+
+    @property
+    def all_fields(self):
+        return self.names + self.aliases + self.texts + self.extra
+
+    @property
+    def weighted(self):
+        groups = zip("ABCD", (self.names, self.aliases, self.texts, self.extra), strict=True)
+        return [(weight, fields) for weight, fields in groups if fields]
+
+
+SPECS = {
+    "entities.Firm": Spec(
+        names=("name_en", "name_zh", "name_ru", "name_uk", "short_name"),
+        aliases=("aliases", "ticker"),
+        texts=("description",),
+    ),
+    "entities.Site": Spec(
+        names=("name_en", "name_uk", "name_ru"),
+        aliases=("aliases", "locality"),
+        texts=("description",),
+    ),
+    # A claim's statement is found by substring too, but not by similarity.
+    "evidence.Claim": Spec(
+        names=("public_id",),
+        texts=("statement",),
+        extra=("firm_response",),
+        fuzzy=False,
+        substring=("public_id", "statement"),
+        large=True,
+    ),
+    "evidence.Source": Spec(
+        names=("title",), aliases=("publisher", "author"), texts=("description",)
+    ),
+}
+
+
+def spec_for(model):
+    return SPECS[model._meta.label]
+
+
+# -- the query ------------------------------------------------------------------
+
+
+def clean_query(text):
+    """The query as searched: no control characters or lone surrogates, spaces collapsed."""
+    text = UNWANTED.sub(" ", str(text or ""))
+    text = unicodedata.normalize("NFKC", text)
+    return " ".join(text.split())
+
+
+def fold(text):
+    """Case- and accent-insensitive form (Python's side of ``hub_search_fold``)."""
+    if text is None:
+        return None
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return unicodedata.normalize("NFC", stripped).casefold()
+
+
+def variants(text):
+    """The query and its Latin transliterations, without repeats."""
+    forms = [text]
+    for language in ("", "uk", "ru"):
+        latin = transliterate(text, language)
+        if latin and latin not in forms:
+            forms.append(latin)
+    return forms
+
+
+def words(text):
+    return WORD.findall(text)[:MAX_WORDS]
+
+
+def highlight_terms(text):
+    """Every word of the query and of its transliterations, longest first."""
+    terms = {word for form in variants(text) for word in words(form)}
+    return sorted(terms, key=lambda term: (-len(term), term))
+
+
+# -- expressions shared by both backends --------------------------------------
+
+
+class Joined(Func):
+    """The columns as one text, separated by spaces (``||`` is immutable; CONCAT is not)."""
+
+    arg_joiner = " || ' ' || "
+    template = "(%(expressions)s)"
+    output_field = TextField()
+
+
+class Fold(Func):
+    """``hub_search_fold(text)``: a function of the migration on PostgreSQL, of Python on SQLite."""
+
+    function = FOLD
+    output_field = TextField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        register_sqlite_functions(connection)
+        return self.as_sql(compiler, connection, **extra_context)
+
+
+def register_sqlite_functions(connection):
+    """Give this SQLite connection ``hub_search_fold`` (cheap; safe to repeat)."""
+    connection.ensure_connection()
+    connection.connection.create_function(FOLD, 1, fold, deterministic=True)
+
+
+def folded(fields):
+    return Fold(Joined(*[F(field) for field in fields]))
+
+
+class Contains(Func):
+    """``folded LIKE '%' || hub_search_fold(text) || '%'``, the text's wildcards escaped."""
+
+    output_field = BooleanField()
+
+    def __init__(self, folded_expression, text, fold_text=True):
+        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        self.fold_text = fold_text
+        super().__init__(folded_expression, Value(escaped))
+
+    def as_sql(self, compiler, connection, **extra_context):
+        haystack, haystack_params = compiler.compile(self.source_expressions[0])
+        needle, needle_params = compiler.compile(self.source_expressions[1])
+        if connection.vendor == "sqlite":
+            register_sqlite_functions(connection)
+        if self.fold_text:
+            needle = f"{FOLD}({needle})"
+        sql = f"{haystack} LIKE (%s || {needle} || %s) ESCAPE '\\'"
+        return sql, (*haystack_params, "%", *needle_params, "%")
+
+
+# -- PostgreSQL ---------------------------------------------------------------
+
+
+class WeightedVector(Func):
+    """setweight(to_tsvector('simple', fold(names)), 'A') || ... (as indexed)."""
+
+    output_field = TextField()
+
+    def __init__(self, spec):
+        self.weights = [weight for weight, _ in spec.weighted]
+        super().__init__(*[folded(fields) for _, fields in spec.weighted])
+
+    def as_sql(self, compiler, connection, **extra_context):
+        parts, params = [], []
+        for weight, expression in zip(self.weights, self.source_expressions, strict=True):
+            sql, expression_params = compiler.compile(expression)
+            parts.append(f"setweight(to_tsvector('simple'::regconfig, {sql}), '{weight}')")
+            params.extend(expression_params)
+        return "(" + " || ".join(parts) + ")", params
+
+
+class PrefixQuery(Func):
+    """A tsquery: every word of a form as a prefix (&), the forms or'ed (|).
+
+    Each word is folded by the database, then quoted by quote_literal(): the
+    fold may turn a letter into a quote (unaccent maps U+02BC "ʼ" to "'"),
+    and no text of the reader's is ever parsed as tsquery syntax.
+    """
+
+    output_field = TextField()
+
+    def __init__(self, forms):
+        self.shape = [len(words(form)) for form in forms if words(form)]
+        super().__init__(*[Value(word) for form in forms for word in words(form)])
+
+    def as_sql(self, compiler, connection, **extra_context):
+        compiled = [compiler.compile(expression) for expression in self.source_expressions]
+        alternatives, params, position = [], [], 0
+        for size in self.shape:
+            terms = []
+            for sql, word_params in compiled[position : position + size]:
+                terms.append(
+                    f"to_tsquery('simple'::regconfig, quote_literal({FOLD}({sql})) || ':*')"
+                )
+                params.extend(word_params)
+            alternatives.append("(" + " && ".join(terms) + ")")
+            position += size
+        return "(" + " || ".join(alternatives) + ")", params
+
+
+class Operator(Func):
+    """Two expressions around an operator, written out (no %-template to escape)."""
+
+    operator = ""
+    output_field = BooleanField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        left, left_params = compiler.compile(self.source_expressions[0])
+        right, right_params = compiler.compile(self.source_expressions[1])
+        return f"({left} {self.operator} {right})", (*left_params, *right_params)
+
+
+class FoldedText(Func):
+    """A query text, folded by the database as the indexed columns are."""
+
+    function = FOLD
+    output_field = TextField()
+
+
+class TsMatch(Operator):
+    operator = "@@"
+
+
+class SimilarTo(Operator):
+    """pg_trgm's ``text <% document``: word similarity above the threshold (0.6)."""
+
+    operator = "<%%"
+
+
+class TsRank(Func):
+    function = "ts_rank"
+    output_field = FloatField()
+
+
+class WordSimilarity(Func):
+    function = "word_similarity"
+    output_field = FloatField()
+
+
+def _postgresql(model, spec, forms):
+    """(the match condition, the rank) on PostgreSQL.
+
+    Each part of the match (the words, each substring, each similarity) is a
+    subquery of its own, so that each uses its own index. Or'ed in one WHERE,
+    a row found by one index would be rechecked against every part, which
+    recomputes the weighted vector for each: seconds at 200,000 claims.
+    """
+    pks = model._base_manager.order_by()
+    vector = WeightedVector(spec)
+    names = folded(spec.name_fields)
+    parts = []
+    rank = Value(0.0)
+    if any(words(form) for form in forms):
+        tsquery = PrefixQuery(forms)
+        parts.append(TsMatch(vector, tsquery))
+        rank = TsRank(vector, tsquery)
+    for form in forms:
+        if spec.large and not HAN_RUN.search(form):
+            continue  # the words of a statement are found by the full-text index
+        if spec.large and len(form) < 3:
+            # No trigram in one or two characters: the raw statement (Chinese has no case).
+            parts.append(Contains(F(spec.texts[0]), form, fold_text=False))
+            continue
+        contains = Contains(names, form)
+        parts.append(contains)
+        rank += Case(When(contains, then=Value(1.0)), default=Value(0.0))
+        if spec.fuzzy and len(form) >= FUZZY_MIN_LENGTH:
+            parts.append(SimilarTo(FoldedText(Value(form)), names))
+            rank += WordSimilarity(FoldedText(Value(form)), names)
+    condition = Q(pk__in=[])
+    for part in parts:
+        condition |= Q(pk__in=pks.filter(part).values("pk"))
+    # Claims are listed newest first, not ranked: ranking recomputes every match's vector.
+    return condition, (Value(0.0) if spec.large else rank)
+
+
+# -- SQLite -------------------------------------------------------------------
+
+
+def _sqlite(spec, forms):
+    """(the match condition, the rank) on SQLite: every word somewhere, names first."""
+    everything = folded(spec.all_fields)
+    names = folded(spec.name_fields)
+    condition = Q()
+    rank = Value(0.0)
+    for form in forms:
+        form_words = words(form) or [form]
+        condition |= Q.create([Q(Contains(everything, word)) for word in form_words])
+        rank += Case(When(Contains(names, form), then=Value(1.0)), default=Value(0.0))
+    return condition, rank
+
+
+# -- the entry points ----------------------------------------------------------
+
+
+def _condition_and_rank(queryset, text):
+    text = clean_query(text)[:MAX_LENGTH]
+    if not text:
+        return None, None
+    spec = spec_for(queryset.model)
+    forms = variants(text)
+    if connections[queryset.db].vendor == "postgresql":
+        return _postgresql(queryset.model, spec, forms)
+    return _sqlite(spec, forms)
+
+
+def matching(queryset, text):
+    """The rows of `queryset` that the search `text` finds (all of them for an empty text)."""
+    condition, _ = _condition_and_rank(queryset, text)
+    if condition is None:
+        return queryset
+    return queryset.filter(condition)
+
+
+def ranked(queryset, text):
+    """`matching`, best first (then in the model's own order), with ``search_rank``."""
+    condition, rank = _condition_and_rank(queryset, text)
+    if condition is None:
+        return queryset.none()
+    ordering = list(queryset.query.order_by) or list(queryset.model._meta.ordering)
+    if spec_for(queryset.model).large:
+        ordering = [F("date_start").desc(nulls_last=True), *ordering]
+    return (
+        queryset.filter(condition)
+        .annotate(search_rank=rank)
+        .order_by("-search_rank", *ordering, "pk")
+    )
+
+
+# -- snippets -------------------------------------------------------------------
+
+
+def highlight(text, terms, width=None):
+    """`text` escaped, with each occurrence of a term in ``<mark>``; cut to `width` around the first.
+
+    Matching is case-insensitive in every script (not accent-insensitive:
+    a hit found only through ``unaccent`` is shown unmarked).
+    """
+    text = text or ""
+    pattern = None
+    if terms:
+        pattern = re.compile("|".join(re.escape(term) for term in terms), re.IGNORECASE)
+    spans = [match.span() for match in pattern.finditer(text)] if pattern else []
+    start, end, prefix, suffix = 0, len(text), "", ""
+    if width and len(text) > width:
+        first = spans[0][0] if spans else 0
+        start = max(0, min(first - width // 3, len(text) - width))
+        end = start + width
+        prefix = "…" if start else ""
+        suffix = "…" if end < len(text) else ""
+    pieces, position = [prefix], start
+    for span_start, span_end in spans:
+        if span_end <= start or span_start >= end:
+            continue
+        span_start, span_end = max(span_start, start), min(span_end, end)
+        pieces.append(escape(text[position:span_start]))
+        pieces.append(f"<mark>{escape(text[span_start:span_end])}</mark>")
+        position = span_end
+    pieces.append(escape(text[position:end]))
+    pieces.append(suffix)
+    # Every piece of text above went through escape().
+    return mark_safe("".join(pieces))
+
+
+def holds_term(text, terms):
+    """True when `text` holds one of `terms`, compared as the database compares (folded)."""
+    folded_text = fold(text or "")
+    return any(fold(term) in folded_text for term in terms)

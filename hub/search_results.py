@@ -1,0 +1,125 @@
+"""The search page's groups: a ranked page of hits per kind of record, with snippets.
+
+Each group runs two queries whatever the data: its count and its first hits.
+Snippets are built in Python from the rows already read (escape, then mark).
+"""
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+from . import search
+from .transliteration import transliterate
+
+GROUP_SIZE = 10
+SNIPPET_WIDTH = 220
+
+# Per kind: the list's URL name and (field, label, script) of the names a hit may show.
+FIRM_NAMES = (
+    ("name_en", _("English name"), ""),
+    ("name_zh", _("Chinese name"), "zh"),
+    ("name_ru", _("Russian name"), "ru"),
+    ("name_uk", _("Ukrainian name"), "uk"),
+    ("ticker", _("Ticker"), ""),
+)
+SITE_NAMES = (
+    ("name_uk", _("Ukrainian name"), "uk"),
+    ("name_ru", _("Russian name"), "ru"),
+    ("locality", _("Locality"), ""),
+)
+SOURCE_NAMES = (
+    ("publisher", _("Publisher"), ""),
+    ("author", _("Author"), ""),
+)
+
+
+@dataclass
+class Hit:
+    url: str
+    public_id: str
+    title: str  # safe HTML
+    details: list = field(default_factory=list)  # (label, safe HTML, transliteration)
+
+
+@dataclass
+class Group:
+    key: str
+    label: str
+    list_url: str
+    count: int
+    hits: list
+
+
+def name_details(record, names, terms):
+    """The record's other names and aliases that hold a term of the query."""
+    details = []
+    for field_name, label, language in names:
+        value = getattr(record, field_name, "") or ""
+        if search.holds_term(value, terms):
+            details.append((label, search.highlight(value, terms), transliterate(value, language)))
+    for alias in [line.strip() for line in (getattr(record, "aliases", "") or "").splitlines()]:
+        if search.holds_term(alias, terms):
+            details.append(
+                (_("Also known as"), search.highlight(alias, terms), transliterate(alias))
+            )
+    return details
+
+
+def text_detail(record, field_name, label, terms):
+    value = getattr(record, field_name, "") or ""
+    if search.holds_term(value, terms):
+        return [(label, search.highlight(value, terms, SNIPPET_WIDTH), "")]
+    return []
+
+
+def firm_hit(firm, terms):
+    details = name_details(firm, FIRM_NAMES, terms)
+    if not details:
+        details = text_detail(firm, "description", _("Description"), terms)
+    return Hit(firm.get_absolute_url(), firm.public_id, search.highlight(str(firm), terms), details)
+
+
+def site_hit(site, terms):
+    details = name_details(site, SITE_NAMES, terms)
+    if not details:
+        details = text_detail(site, "description", _("Description"), terms)
+    return Hit(
+        site.get_absolute_url(), site.public_id, search.highlight(site.name_en, terms), details
+    )
+
+
+def claim_hit(claim, terms):
+    # A claim is its statement: the link is the statement, cut around the first hit.
+    title = search.highlight(claim.statement, terms, SNIPPET_WIDTH)
+    details = text_detail(claim, "firm_response", _("The firm's response"), terms)
+    return Hit(claim.get_absolute_url(), claim.public_id, title, details)
+
+
+def source_hit(source, terms):
+    details = name_details(source, SOURCE_NAMES, terms)
+    details += text_detail(source, "description", _("Description"), terms)
+    return Hit(
+        source.get_absolute_url(), source.public_id, search.highlight(source.title, terms), details
+    )
+
+
+def groups(query):
+    """The four groups for a cleaned, non-empty query: 8 queries in all."""
+    # Imported here: the models import hub.search through their querysets.
+    from entities.models import Firm, Site
+    from evidence.models import Claim, Source
+
+    terms = search.highlight_terms(query)
+    kinds = [
+        ("firms", _("Firms"), "entities:firm_list", Firm.objects.public(), firm_hit),
+        ("sites", _("Sites"), "entities:site_list", Site.objects.public(), site_hit),
+        ("claims", _("Claims"), "evidence:claim_list", Claim.objects.public(), claim_hit),
+        ("sources", _("Sources"), "evidence:source_list", Source.objects.public(), source_hit),
+    ]
+    result = []
+    for key, label, list_url, queryset, make_hit in kinds:
+        count = search.matching(queryset, query).count()
+        records = list(search.ranked(queryset, query)[:GROUP_SIZE]) if count else []
+        hits = [make_hit(record, terms) for record in records]
+        result.append(Group(key, label, list_url, count, hits))
+    return result

@@ -1,0 +1,160 @@
+"""Public pages, counts and facet counts are cached per published update (hub/cache.py)."""
+
+import re
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from editorial import services
+from entities.models import Firm
+from hub import cache as page_cache
+from tests.factories import ClaimFactory, FirmFactory, login_verified
+
+pytestmark = pytest.mark.django_db
+
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+@pytest.fixture(autouse=True)
+def caching_on(settings):
+    settings.HUB_PAGE_CACHE = True
+    settings.HUB_COUNT_CACHE = True
+
+
+def page_keys():
+    return [key for key in cache._cache if f"{page_cache.PAGE_PREFIX}:" in key]
+
+
+def test_a_cached_page_is_served_without_database_queries(
+    client, django_assert_num_queries, seeded
+):
+    first = client.get("/firms/?stage=1")
+    assert first["X-Hub-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        second = Client().get("/firms/?stage=1")
+    assert second["X-Hub-Cache"] == "hit"
+    assert TOKEN.sub("", second.content.decode()) == TOKEN.sub("", first.content.decode())
+    # Security headers still come from the middleware around the cache.
+    assert "Content-Security-Policy" in second
+    assert second["X-Frame-Options"] == "DENY"
+
+
+def test_cached_pages_vary_on_cookie_and_language(client, seeded):
+    for _ in range(2):
+        response = client.get("/sources/")
+        vary = {part.strip() for part in response["Vary"].split(",")}
+        assert {"Cookie", "Accept-Language"} <= vary
+    english = client.get("/methodology/").content.decode()
+    ukrainian = Client(headers={"accept-language": "uk"}).get("/methodology/")
+    assert ukrainian["X-Hub-Cache"] == "miss"  # its own entry, not the English page
+    assert ukrainian.content.decode() != english
+    assert 'lang="uk"' in ukrainian.content.decode()
+
+
+def test_a_reader_of_a_cached_page_gets_their_own_working_csrf_token(seeded):
+    Client().get("/firms/")  # fills the cache
+    for _ in range(2):
+        reader = Client(enforce_csrf_checks=True)
+        page = reader.get("/firms/")
+        assert page["X-Hub-Cache"] == "hit"
+        token = TOKEN.search(page.content.decode()).group(1)
+        assert "csrftoken" in page.cookies  # set for this reader
+        switched = reader.post(
+            "/i18n/setlang/",
+            {"language": "uk", "next": "/firms/", "csrfmiddlewaretoken": token},
+        )
+        assert switched.status_code == 302
+
+
+def test_publishing_through_the_staff_pages_moves_every_page_to_a_new_key(
+    seeded, django_user_model
+):
+    public = Client()
+    firm = Firm.objects.get(public_id="F0001")
+    before = public.get(firm.get_absolute_url())
+    assert public.get(firm.get_absolute_url())["X-Hub-Cache"] == "hit"
+    old_keys = set(page_keys())
+
+    reviewer = django_user_model.objects.create_user("rita", is_staff=True, is_superuser=True)
+    change = services.stage_edit(record=firm, fields={"name_en": "Renamed Heavy"}, user=reviewer)
+    staff = login_verified(Client(), reviewer)
+    compose = staff.get("/staff/updates/new/").content.decode()
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', compose).group(1)
+    published = staff.post(
+        "/staff/updates/new/",
+        {"summary": "Rename", "notes": "", "changes": [change.pk], "idempotency_key": key},
+    )
+    assert published.status_code == 302
+
+    after = public.get(firm.get_absolute_url())
+    assert after["X-Hub-Cache"] == "miss"
+    assert "Renamed Heavy" in after.content.decode()
+    assert "Renamed Heavy" not in before.content.decode()
+    assert set(page_keys()) - old_keys  # a new key, under the new update number
+
+
+def test_publishing_outside_a_request_moves_the_key_once_announced(seeded, client):
+    firm = Firm.objects.get(public_id="F0001")
+    client.get("/firms/")
+    update_before = page_cache.current_update()
+    change = services.stage_edit(record=firm, fields={"name_en": "Quietly Renamed"}, user=None)
+    update = services.publish_update(change_ids=[change.pk], summary="x", idempotency_key="k1")
+    page_cache.update_published()  # what a script publishing outside a request calls
+    assert page_cache.current_update() == update.number == update_before + 1
+    response = client.get("/firms/")
+    assert response["X-Hub-Cache"] == "miss"
+    assert "Quietly Renamed" in response.content.decode()
+
+
+def test_a_signed_in_staff_member_never_gets_nor_fills_the_cache(seeded, django_user_model):
+    user = django_user_model.objects.create_user("edith", is_staff=True)
+    staff = login_verified(Client(), user)
+    for _ in range(2):
+        response = staff.get("/firms/")
+        assert response.status_code == 200
+        assert "X-Hub-Cache" not in response
+    assert page_keys() == []
+    Client().get("/firms/")
+    assert len(page_keys()) == 1
+    assert "X-Hub-Cache" not in staff.get("/firms/")
+
+
+def test_exports_errors_and_staff_pages_are_not_cached(seeded, client):
+    csv_response = client.get("/firms.csv")
+    b"".join(csv_response.streaming_content)
+    assert client.get("/firms/?stage=9").status_code == 400
+    assert client.get("/firms/F9999999/").status_code == 404
+    client.get("/staff/")
+    assert page_keys() == []
+
+
+def test_the_page_cache_can_be_switched_off(settings, seeded, client):
+    settings.HUB_PAGE_CACHE = False
+    client.get("/firms/")
+    assert "X-Hub-Cache" not in client.get("/firms/")
+    assert page_keys() == []
+
+
+def test_a_second_list_request_counts_nothing_again(settings, django_assert_max_num_queries):
+    """Counts and facet counts are read from the cache: fewer queries the second time."""
+    settings.HUB_PAGE_CACHE = False  # only the counts are cached here
+    for _ in range(5):
+        ClaimFactory(firms=[FirmFactory()])
+    url = "/firms/?stage=1&region=luhansk"
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as first:
+        assert Client().get(url).status_code == 200
+    with CaptureQueriesContext(connection) as second:
+        response = Client().get(url)
+    assert response.status_code == 200
+    assert "(5)" in response.content.decode()  # the counts shown are the cached ones
+    assert len(second.captured_queries) <= len(first.captured_queries) - 10
+    # No total (COUNT(*) AS __count) and no facet count (... AS "n") was run again.
+    counted = [
+        q["sql"] for q in second.captured_queries if '"__count"' in q["sql"] or 'AS "n"' in q["sql"]
+    ]
+    assert counted == []
+    assert len([q for q in first.captured_queries if 'AS "n"' in q["sql"]]) >= 8
