@@ -50,6 +50,7 @@ check-migrations: $(STAMP)
 # Production settings must pass Django's deployment checks with no warning.
 check-deploy: $(STAMP)
 	HUB_PRODUCTION=1 DJANGO_ALLOWED_HOSTS=hub.example.org HUB_CACHE_URL=redis://127.0.0.1:6379/0 \
+	HUB_SITE_URL=https://hub.example.org \
 	DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
 	$(PY) manage.py check --deploy --fail-level WARNING
 

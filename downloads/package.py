@@ -63,7 +63,15 @@ def files_of(update):
         return []
     entries = json.loads(manifest.read_text())["files"]
     archive = directory(update.number) / zip_name(update)
-    entries.append({"name": zip_name(update), "bytes": archive.stat().st_size, "rows": None})
+    checksum = archive.with_name(f"{archive.name}.sha256")
+    entries.append(
+        {
+            "name": zip_name(update),
+            "bytes": archive.stat().st_size,
+            "rows": None,
+            "sha256": checksum.read_text().split()[0] if checksum.is_file() else "",
+        }
+    )
     return entries
 
 
@@ -295,3 +303,6 @@ def _write_zip(folder, update):
             )
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, (folder / name).read_bytes())
+    # The zip cannot list its own hash in the manifest it contains: a file beside it does.
+    digest = hashlib.sha256((folder / zip_name(update)).read_bytes()).hexdigest()
+    (folder / f"{zip_name(update)}.sha256").write_text(f"{digest}  {zip_name(update)}\n")

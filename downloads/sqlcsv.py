@@ -16,8 +16,9 @@ through a Python finisher such as the alias list) keeps the Python writer:
 `sql_csv_lines` returns None for it.
 """
 
+from django.conf import settings
 from django.core.exceptions import EmptyResultSet, FieldDoesNotExist, FieldError
-from django.db import connection, models, transaction
+from django.db import connections, models, transaction
 from django.db.models import F, OrderBy
 
 from .writers import FORMULA_TRIGGERS
@@ -67,8 +68,6 @@ def _cell(column, field, sql, table):
     if finisher is not None and column.name != "hub_url":
         raise Unsupported(column.name)
     if column.name == "hub_url":
-        from django.conf import settings
-
         prefix = f"{settings.HUB_SITE_URL}/{table.name}/".replace("'", "''")
         sql = f"('{prefix}' || {sql} || '/')"
     if isinstance(field, models.BooleanField):
@@ -84,8 +83,28 @@ def _cell(column, field, sql, table):
     if isinstance(field, (models.CharField, models.TextField)):
         if not column.is_text:
             raise Unsupported(column.name)
+        if field.name == "public_id" or column.name == "hub_url" or _closed(field):
+            # Starts with its model's letters (a database constraint), the site's
+            # address, or is one of a closed vocabulary: never a formula, so no
+            # guard to compute on every row.
+            return sql
         return _text_guard(sql)
     raise Unsupported(column.name)
+
+
+def _closed(field):
+    """A text field whose every value is one of its choices, none needing a guard or quotes.
+
+    The closed vocabularies are database constraints (hub.models, entities,
+    evidence), so a value outside them cannot be stored.
+    """
+    values = [str(value) for value, _ in getattr(field, "flatchoices", None) or []]
+    return bool(values) and all(
+        value
+        and not value.startswith(FORMULA_TRIGGERS)
+        and not any(char in value for char in ',"\r\n')
+        for value in values
+    )
 
 
 def _quoted(sql):
@@ -175,8 +194,13 @@ def line_query(table, queryset):
     # PostgreSQL from merging into the outer one (it would repeat the cell's
     # expression in every test of the quoting).
     texts = ", ".join(f"{cells[column.name]} AS t{i}" for i, column in enumerate(table.columns))
+    closed = {
+        column.name
+        for column in plain
+        if isinstance(column.path, str) and _closed(_field(model, column.path))
+    }
     line = " || ',' || ".join(
-        _quoted(f"t{i}") if column.is_text else f"coalesce(t{i}, '')"
+        _quoted(f"t{i}") if column.is_text and column.name not in closed else f"coalesce(t{i}, '')"
         for i, column in enumerate(table.columns)
     )
     sql = (
@@ -189,7 +213,9 @@ def line_query(table, queryset):
 
 def sql_csv_lines(table, queryset, header):
     """Blocks of CSV text from PostgreSQL, the header first; None where unsupported."""
-    if connection.vendor != "postgresql":
+    # The database the queryset reads from (a replica, where the router says so).
+    alias = queryset.db
+    if connections[alias].vendor != "postgresql":
         return None
     try:
         sql, params = line_query(table, queryset)
@@ -197,14 +223,15 @@ def sql_csv_lines(table, queryset, header):
         return None
     except EmptyResultSet:  # a filter no row can match: Django sends no query at all
         return iter([header])
-    return _stream(sql, params, header)
+    return _stream(alias, sql, params, header)
 
 
-def _stream(sql, params, header):
+def _stream(alias, sql, params, header):
     yield header
+    connection = connections[alias]
     # A server-side cursor inside a transaction (not held past it): rows
     # arrive block by block as PostgreSQL produces them; memory stays flat.
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic(using=alias), connection.cursor() as cursor:
         # For this transaction only: room to sort and aggregate in memory; the
         # whole result wanted, not its first rows fast; no parallel workers
         # (each would build every aggregate again); no JIT compilation (it

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from editorial.models import Update
-from hub.cache import site_state
+from hub.cache import current_update, site_state
 from hub.listing import paginate, with_unique_ordering
 from hub.records import find_record
 
@@ -18,10 +18,6 @@ from . import package
 from .sqlcsv import sql_csv_lines
 from .tables import BY_MODEL, BY_NAME, TABLES
 from .writers import csv_header, csv_lines, json_row
-
-
-def current_update_number():
-    return site_state()["update"]
 
 
 def dataset_state():
@@ -33,7 +29,7 @@ def dataset_state():
 def export_filename(table_name, extension):
     """Names the table, the update and the date: tot-insights-hub_claims_update-3_2026-11-28.csv."""
     return (
-        f"tot-insights-hub_{table_name}_update-{current_update_number()}_"
+        f"tot-insights-hub_{table_name}_update-{current_update()}_"
         f"{timezone.localdate():%Y-%m-%d}.{extension}"
     )
 

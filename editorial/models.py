@@ -204,9 +204,6 @@ class Correction(models.Model):
     def reference(self):
         return f"COR-{self.number:05d}"
 
-    def get_tracking_url(self, token):
-        return reverse("editorial:correction_track", args=[token])
-
 
 def ip_hash_expiry():
     """When a submitter's IP hash, stored now, is to be emptied."""

@@ -657,7 +657,11 @@ def _close_answered_corrections(update, changes, actor):
         )
         email = getattr(getattr(correction, "contact", None), "email", "")
         if email:
-            transaction.on_commit(lambda c=correction, e=email: _notify(c, e, update.number))
+            # robust: a mail server that fails after the commit must not turn the
+            # published update into an error page; the failure is logged.
+            transaction.on_commit(
+                lambda c=correction, e=email: _notify(c, e, update.number), robust=True
+            )
 
 
 def _notify(correction, email, number):

@@ -18,4 +18,3 @@ COUNTRY_CHOICES = [
     ("TR", _("Türkiye")),
     ("UZ", _("Uzbekistan")),
 ]
-COUNTRY_NAMES = dict(COUNTRY_CHOICES)

@@ -2,14 +2,24 @@
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from evidence.models import Claim, ClaimType, Confidence
 from hub.listing import Facet, counts_through, ordering_labels
 
 from .countries import COUNTRY_CHOICES
-from .models import Firm, FirmKind, Ownership, Region, SanctionsDesignation, Sector, Site, Stage
+from .models import (
+    Firm,
+    FirmKind,
+    Ownership,
+    Region,
+    Relationship,
+    SanctionsDesignation,
+    Sector,
+    Site,
+    Stage,
+)
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 YES_NO_UNKNOWN = [*YES_NO, ("unknown", _("Unknown"))]
@@ -172,3 +182,36 @@ def site_facets():
         Facet("coordinate_precision"),
         Facet("operating_status"),
     ]
+
+
+class RelationshipFilter(django_filters.FilterSet):
+    """The relationships download (/relationships.csv): by firm at either end, by kind."""
+
+    firm = django_filters.CharFilter(method="filter_firm", max_length=16, label=_("Firm"))
+    kind = django_filters.ChoiceFilter(choices=Relationship.Kind.choices, label=_("Kind"))
+    sort = django_filters.OrderingFilter(
+        fields=(("public_id", "id"),), empty_label=_("Default order")
+    )
+
+    class Meta:
+        model = Relationship
+        fields = []
+
+    def filter_firm(self, queryset, name, value):
+        return queryset.filter(Q(source_firm__public_id=value) | Q(target_firm__public_id=value))
+
+
+class DesignationFilter(django_filters.FilterSet):
+    """The sanctions download (/sanctions.csv): by firm, by authority."""
+
+    firm = django_filters.CharFilter(field_name="firm__public_id", max_length=16, label=_("Firm"))
+    authority = django_filters.ChoiceFilter(
+        choices=SanctionsDesignation.Authority.choices, label=_("Authority")
+    )
+    sort = django_filters.OrderingFilter(
+        fields=(("public_id", "id"), ("listed_on", "listed")), empty_label=_("Default order")
+    )
+
+    class Meta:
+        model = SanctionsDesignation
+        fields = []

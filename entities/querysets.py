@@ -12,25 +12,7 @@ from hub import search
 from hub.models import PublicRecordQuerySet, Status
 
 
-def name_search_q(text, fields):
-    """Case-insensitive substring match of `text` against any of `fields`."""
-    query = Q()
-    for field in fields:
-        query |= Q(**{f"{field}__icontains": text})
-    return query
-
-
 class FirmQuerySet(PublicRecordQuerySet):
-    NAME_FIELDS = (
-        "name_en",
-        "name_zh",
-        "name_ru",
-        "name_uk",
-        "short_name",
-        "aliases",
-        "ticker",
-    )
-
     def matching(self, text):
         # The search page's engine (hub.search): full text on PostgreSQL, folded LIKE on SQLite.
         return search.matching(self, text)
@@ -80,6 +62,10 @@ class FirmQuerySet(PublicRecordQuerySet):
 
 
 class DesignationQuerySet(PublicRecordQuerySet):
+    def of_public_firms(self):
+        """Designations whose firm is public: the rows of the sanctions downloads."""
+        return self.filter(firm__status=Status.PUBLISHED).select_related("firm", "source")
+
     def in_force(self):
         """Designations in force today: not ended, or ending on a later date."""
         return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=timezone.localdate()))
@@ -109,8 +95,6 @@ class RelationshipQuerySet(PublicRecordQuerySet):
 
 
 class SiteQuerySet(PublicRecordQuerySet):
-    NAME_FIELDS = ("name_en", "name_uk", "name_ru", "aliases", "locality")
-
     def matching(self, text):
         # The search page's engine (hub.search): full text on PostgreSQL, folded LIKE on SQLite.
         return search.matching(self, text)

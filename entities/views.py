@@ -6,8 +6,15 @@ from evidence.models import Claim
 from hub.listing import ListSpec, render_list
 from hub.records import tombstone_or
 
-from .filters import FirmFilter, SiteFilter, firm_facets, site_facets
-from .models import Firm, Relationship, Site
+from .filters import (
+    DesignationFilter,
+    FirmFilter,
+    RelationshipFilter,
+    SiteFilter,
+    firm_facets,
+    site_facets,
+)
+from .models import Firm, Relationship, SanctionsDesignation, Site
 
 FIRM_LIST = ListSpec(
     table="firms",
@@ -15,6 +22,20 @@ FIRM_LIST = ListSpec(
     filterset_class=FirmFilter,
     queryset=lambda: Firm.objects.public().for_list(),
     facets=firm_facets,
+)
+# Relationships and designations have no list page of their own (they show on
+# firm profiles and the network page), only the CSV and JSON twins.
+RELATIONSHIP_LIST = ListSpec(
+    table="relationships",
+    template="",
+    filterset_class=RelationshipFilter,
+    queryset=lambda: Relationship.objects.public().for_display(),
+)
+DESIGNATION_LIST = ListSpec(
+    table="sanctions",
+    template="",
+    filterset_class=DesignationFilter,
+    queryset=lambda: SanctionsDesignation.objects.public().of_public_firms(),
 )
 SITE_LIST = ListSpec(
     table="sites",

@@ -20,23 +20,22 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
 from django.db import models, transaction
 from django.db.models import Q
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 
 class SnapshotStorage(FileSystemStorage):
-    """The file system under HUB_SNAPSHOTS_ROOT, else MEDIA_ROOT, else var/snapshots.
+    """The file system under HUB_SNAPSHOTS_ROOT.
 
     No URL route serves this folder: a snapshot leaves the hub only through
-    the download view.
+    the download view. Read from the settings at each use, not once, so that
+    a changed setting (a test's own folder) takes effect.
     """
 
-    @cached_property
+    @property
     def base_location(self):
-        root = getattr(settings, "HUB_SNAPSHOTS_ROOT", None) or settings.MEDIA_ROOT
-        return str(root or Path(settings.BASE_DIR) / "var" / "snapshots")
+        return str(settings.HUB_SNAPSHOTS_ROOT)
 
-    @cached_property
+    @property
     def location(self):
         return str(Path(self.base_location).resolve())
 

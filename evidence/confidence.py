@@ -163,11 +163,6 @@ def grade(evidence):
     return applicable_rule(evidence).grade
 
 
-def methodology_rules():
-    """[(grade, rule text)] in the order they are applied: the methodology page's table."""
-    return [(rule.grade, rule.text) for rule in RULES]
-
-
 # Reading the evidence from the database -------------------------------------
 
 

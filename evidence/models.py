@@ -140,11 +140,6 @@ class Source(PublicRecord):
     def published_display(self):
         return format_partial_date(self.published_on, self.published_precision)
 
-    @property
-    def is_archived(self):
-        """An archived copy exists or its absence is explained (the publishing rule)."""
-        return bool(self.snapshot_id or self.archived_url or self.archive_exemption.strip())
-
 
 class ClaimType(models.TextChoices):
     EQUIPMENT_SUPPLY = "equipment_supply", _("Equipment supply")
@@ -328,10 +323,6 @@ class Claim(PublicRecord):
             raise ValidationError(
                 {"confidence_override_reason": _("Give the reason for overriding the grade.")}
             )
-
-    @property
-    def is_overridden(self):
-        return bool(self.confidence_override)
 
     @property
     def when(self):

@@ -9,8 +9,6 @@ from .reply import reply_date_expression, reply_status_expression
 
 
 class SourceQuerySet(PublicRecordQuerySet):
-    TEXT_FIELDS = ("title", "publisher", "author", "description")
-
     def matching(self, text):
         # The search page's engine (hub.search): full text on PostgreSQL, folded LIKE on SQLite.
         return search.matching(self, text)

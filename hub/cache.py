@@ -30,6 +30,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
@@ -79,6 +80,15 @@ def _digest(*parts):
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 
+def _generation():
+    """What a cached page or count depends on: the published update, and today's date.
+
+    The date because some of what pages say follows from it: a reply deadline
+    passes (evidence.reply), a designation's end date arrives (sanctions in force).
+    """
+    return f"{current_update()}:{timezone.now().date().isoformat()}"
+
+
 def cached_count(name, params, compute):
     """`compute()` once per published update for this `name` and these `params`.
 
@@ -87,7 +97,7 @@ def cached_count(name, params, compute):
     """
     if not settings.HUB_COUNT_CACHE:
         return compute()
-    key = f"{COUNT_PREFIX}:{current_update()}:{_digest(name, params)}"
+    key = f"{COUNT_PREFIX}:{_generation()}:{_digest(name, params)}"
     value = cache.get(key)
     if value is None:
         value = compute()
@@ -104,8 +114,14 @@ def _cacheable_request(request):
         and request.method == "GET"
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and "messages" not in request.COOKIES
-        and not request.path.startswith(("/staff/", f"/{settings.STATIC_URL.strip('/')}/"))
+        and not request.path.startswith(UNCACHED_PREFIXES)
+        and not request.path.startswith(f"/{settings.STATIC_URL.strip('/')}/")
     )
+
+
+# Pages that change between updates: staff pages, and the corrections log and
+# trackers (a submission or a moderation decision changes them at once).
+UNCACHED_PREFIXES = ("/staff/", "/corrections/")
 
 
 def _cacheable_response(response):
@@ -121,7 +137,7 @@ def _cacheable_response(response):
 
 def page_key(request):
     return (
-        f"{PAGE_PREFIX}:{current_update()}:{get_language()}:"
+        f"{PAGE_PREFIX}:{_generation()}:{get_language()}:"
         f"{_digest(request.scheme, request.get_host(), request.get_full_path())}"
     )
 

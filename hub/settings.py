@@ -329,6 +329,9 @@ HUB_PAGE_SIZE = 50
 # Where the frozen data package of each update is written, once, at publishing.
 # Shared by every app server (a shared volume in a multi-server deployment).
 HUB_DOWNLOADS_ROOT = Path(os.environ.get("HUB_DOWNLOADS_ROOT", BASE_DIR / "var" / "downloads"))
+# Archived copies of sources (evidence.archiving), kept under their SHA-256 and
+# served only through the snapshot view. Shared by every app server; backed up.
+HUB_SNAPSHOTS_ROOT = Path(os.environ.get("HUB_SNAPSHOTS_ROOT", BASE_DIR / "var" / "snapshots"))
 
 # The public address, for links in emails and feeds.
 HUB_SITE_URL = os.environ.get("HUB_SITE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -37,6 +37,10 @@ def downloads_root():
     return Path(hub_settings().HUB_DOWNLOADS_ROOT)
 
 
+def snapshots_root():
+    return Path(hub_settings().HUB_SNAPSHOTS_ROOT)
+
+
 def pg_env(db):
     """Connection arguments for pg_dump / pg_restore / psql, the password in the environment."""
     env = dict(os.environ)

@@ -26,6 +26,7 @@ def seeded(db):
 def downloads_root(tmp_path, settings):
     """Each test publishes its updates' packages into its own folder."""
     settings.HUB_DOWNLOADS_ROOT = tmp_path / "downloads"
+    settings.HUB_SNAPSHOTS_ROOT = tmp_path / "snapshots"
     return settings.HUB_DOWNLOADS_ROOT
 
 

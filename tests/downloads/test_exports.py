@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from django.utils import timezone
 
-from downloads.tables import TABLES
+from downloads.tables import BY_NAME, TABLES
 from downloads.writers import csv_record
 from editorial.models import Update
 from tests.factories import (
@@ -261,3 +261,19 @@ def test_the_sanctions_table_carries_the_citation_of_each_designation():
 
     columns = BY_NAME["sanctions"].column_names
     assert columns[columns.index("source_id") + 1] == "source_locator"
+
+
+@pytest.mark.parametrize("table", ["relationships", "sanctions"])
+def test_relationships_and_sanctions_have_csv_and_json_twins_like_every_list(client, seeded, table):
+    frame = pd.read_csv(io.StringIO(csv_text(client.get(f"/{table}.csv"))), dtype=str)
+    package_rows = list(BY_NAME[table].rows(BY_NAME[table].public_queryset()))
+    assert len(frame) == len(package_rows) > 0
+    assert sorted(frame["id"]) == sorted(row[0] for row in package_rows)
+    assert client.get(f"/{table}.json").json()["count"] == len(frame)
+
+
+def test_the_relationships_twin_filters_by_a_firm_at_either_end(client, seeded):
+    frame = pd.read_csv(io.StringIO(csv_text(client.get("/relationships.csv?firm=F0013"))))
+    assert len(frame) > 0
+    assert all("F0013" in (row.source_firm_id, row.target_firm_id) for row in frame.itertuples())
+    assert client.get("/sanctions.csv?authority=nonsense").status_code == 400

@@ -179,3 +179,9 @@ def test_submitters_private_data_appears_in_no_export_or_package(client, update_
     for output in outputs:
         for canary in canaries:
             assert canary.encode() not in output, canary
+
+
+def test_the_downloads_page_gives_the_zip_its_sha256(client, seeded, downloads_root):
+    archive = next(downloads_root.glob("update-0001/*.zip"))
+    digest = hashlib.sha256(archive.read_bytes()).hexdigest()
+    assert digest in client.get("/downloads/").content.decode()

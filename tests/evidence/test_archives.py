@@ -17,10 +17,10 @@ RETRIEVED = datetime.datetime(2026, 11, 28, 9, 30, tzinfo=datetime.UTC)
 HOSTILE = b"<html><script>alert(document.cookie)</script></html>"
 
 
-@pytest.fixture(autouse=True)
-def media_root(tmp_path, settings):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    return Path(settings.MEDIA_ROOT)
+@pytest.fixture
+def snapshots_root(settings):
+    """The test's own HUB_SNAPSHOTS_ROOT (tests/conftest.py gives every test one)."""
+    return Path(settings.HUB_SNAPSHOTS_ROOT)
 
 
 def text_of(response):
@@ -34,14 +34,14 @@ def snapshot_source(content=HOSTILE, media_type="text/html", **fields):
     return SourceFactory(snapshot=snapshot, archived_url="", **fields), snapshot
 
 
-def test_a_snapshot_is_stored_once_under_its_sha256_outside_any_served_folder(media_root):
+def test_a_snapshot_is_stored_once_under_its_sha256_outside_any_served_folder(snapshots_root):
     first = store_snapshot(content=HOSTILE, media_type="text/html", retrieved_at=RETRIEVED)
     again = store_snapshot(content=HOSTILE, media_type="text/html", retrieved_at=RETRIEVED)
     digest = hashlib.sha256(HOSTILE).hexdigest()
     assert first.pk == again.pk
     assert SourceSnapshot.objects.count() == 1
     assert (first.sha256, first.size) == (digest, len(HOSTILE))
-    stored = media_root / "snapshots" / digest[:2] / digest
+    stored = snapshots_root / "snapshots" / digest[:2] / digest
     assert stored.read_bytes() == HOSTILE
     assert not str(stored).startswith(str(Path(settings.BASE_DIR) / "static"))
 

@@ -138,3 +138,9 @@ def test_html_in_a_query_is_escaped(client):
     body = client.get("/search/?q=<script>alert(1)</script>").content.decode()
     assert "<script>alert(1)</script>" not in body
     assert "&lt;script&gt;" in body
+
+
+def test_a_filter_error_names_the_field_as_the_form_labels_it(client, seeded):
+    body = client.get("/claims/", {"date_from": "2024-13-45"}).content.decode()
+    assert "date_from:" not in body
+    assert 'href="#id_date_from">' in body

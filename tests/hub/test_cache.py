@@ -1,5 +1,6 @@
 """Public pages, counts and facet counts are cached per published update (hub/cache.py)."""
 
+import datetime
 import re
 
 import pytest
@@ -158,3 +159,22 @@ def test_a_second_list_request_counts_nothing_again(settings, django_assert_max_
     ]
     assert counted == []
     assert len([q for q in first.captured_queries if 'AS "n"' in q["sql"]]) >= 8
+
+
+def test_a_page_cached_yesterday_is_not_served_today(client, seeded, monkeypatch):
+    # A reply deadline passing or a designation ending changes what a page says
+    # without any update: each day's pages are cached afresh.
+    assert client.get("/firms/")["X-Hub-Cache"] == "miss"
+    assert client.get("/firms/")["X-Hub-Cache"] == "hit"
+    tomorrow = page_cache.timezone.now() + datetime.timedelta(days=1)
+    monkeypatch.setattr(page_cache.timezone, "now", lambda: tomorrow)
+    assert client.get("/firms/")["X-Hub-Cache"] == "miss"
+
+
+def test_the_corrections_log_shows_a_new_submission_at_once(client, seeded):
+    # Corrections change the log between updates, so it is never served from the cache.
+    assert "COR-00001" not in client.get("/corrections/").content.decode()
+    services.submit_correction(what_is_wrong="The year is wrong", proposed_fix="2023")
+    answer = client.get("/corrections/")
+    assert "COR-00001" in answer.content.decode()
+    assert answer.get("X-Hub-Cache") != "hit"

@@ -93,7 +93,11 @@ def test_the_seed_holds_every_firm_and_organisation_of_the_article():
         "business associations",
     ]:
         assert name.lower() in names.lower(), name
-    assert Firm.objects.filter(identified=False).count() == 1  # the unnamed mine visitors
+    # The unnamed mine visitors, and the alliance the article describes without a name.
+    assert set(Firm.objects.filter(identified=False).values_list("public_id", flat=True)) == {
+        "F0013",
+        Firm.objects.get(name_en__startswith="Unnamed Chinese mining").public_id,
+    }
 
 
 def test_the_four_level_network_is_a_chain_of_memberships():

@@ -77,3 +77,9 @@ def test_the_csp_header_forbids_inline_script(client):
     assert "script-src 'self'" in csp
     assert "unsafe-inline" not in csp
     assert "object-src 'none'" in csp
+
+
+def test_the_home_page_names_the_latest_update(client, seeded):
+    body = client.get("/").content.decode()
+    assert 'href="/updates/1/">update 1</a>' in body
+    assert 'href="/updates/"' in body

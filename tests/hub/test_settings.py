@@ -60,6 +60,7 @@ def test_production_settings_pass_the_deployment_checks_without_warnings():
         DJANGO_SECRET_KEY=STRONG_KEY,
         DJANGO_ALLOWED_HOSTS="hub.example.org",
         HUB_CACHE_URL="redis://127.0.0.1:6379/0",
+        HUB_SITE_URL="https://hub.example.org",
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
@@ -72,3 +73,19 @@ def test_debug_is_off_unless_asked_for():
         "shell", "-c", "from django.conf import settings; print(settings.DEBUG)", DJANGO_DEBUG="1"
     )
     assert result.stdout.strip().splitlines()[-1] == "True"
+
+
+@pytest.mark.parametrize(
+    ("url", "warned"),
+    [
+        ("http://127.0.0.1:8000", True),
+        ("https://localhost", True),
+        ("http://hub.example.org", True),
+        ("https://hub.example.org", False),
+    ],
+)
+def test_the_deployment_check_wants_the_public_https_site_url(settings, url, warned):
+    from hub.checks import site_url_is_public
+
+    settings.HUB_SITE_URL = url
+    assert [w.id for w in site_url_is_public(None)] == (["hub.W001"] if warned else [])

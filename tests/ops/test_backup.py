@@ -8,11 +8,20 @@ on SQLite. Every table is compared row for row, and the downloads byte for byte.
 import hashlib
 
 import pytest
+from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 
 from editorial import services
 from editorial.models import Update
-from tests.factories import ClaimFactory, DesignationFactory, FirmFactory, SiteFactory
+from evidence.archiving import store_snapshot
+from tests.factories import (
+    ClaimFactory,
+    DesignationFactory,
+    FirmFactory,
+    SiteFactory,
+    SourceFactory,
+)
 from tests.ops import support
 
 
@@ -72,17 +81,27 @@ def test_a_restored_backup_equals_the_original_table_by_table_and_file_by_file(
             change_ids=[change.pk], summary=f"Update {number}", idempotency_key=f"bk-{number}"
         )
     services.stage_edit(record=firm, fields={"description": "Still staged"}, user=None)
+    snapshot = store_snapshot(
+        content=b"<html>the page as it was</html>",
+        media_type="text/html",
+        retrieved_at=timezone.now(),
+    )
+    SourceFactory(title="Archived", snapshot=snapshot)
     services.submit_correction(
         what_is_wrong="Wrong year", proposed_fix="2023", email="someone@example.org"
     )
     assert Update.objects.count() == 2
     original_tables = dump_tables()
     original_files = tree(downloads_root)
+    original_snapshots = tree(settings.HUB_SNAPSHOTS_ROOT)
+    assert len(original_snapshots) == 1
     assert {"update-0001/manifest.json", "update-0002/manifest.json"} <= set(original_files)
 
     backup_dir = tmp_path / "backup"
     source_env = support.child_env(
-        DATABASE_URL=support.database_url(), HUB_DOWNLOADS_ROOT=downloads_root
+        DATABASE_URL=support.database_url(),
+        HUB_DOWNLOADS_ROOT=downloads_root,
+        HUB_SNAPSHOTS_ROOT=settings.HUB_SNAPSHOTS_ROOT,
     )
     made = support.run_script("backup", "--out", backup_dir, env=source_env)
     assert made.returncode == 0, made.stderr
@@ -90,6 +109,7 @@ def test_a_restored_backup_equals_the_original_table_by_table_and_file_by_file(
     assert {p.name for p in backup_dir.iterdir()} == {
         expected_dump,
         "downloads.tar.gz",
+        "snapshots.tar.gz",
         "manifest.json",
     }
 
@@ -99,7 +119,12 @@ def test_a_restored_backup_equals_the_original_table_by_table_and_file_by_file(
         scratch_database = str(tmp_path / "restored.sqlite3")
         target_url = f"sqlite:///{scratch_database}"
     restored_downloads = tmp_path / "restored-downloads"
-    target_env = support.child_env(DATABASE_URL=target_url, HUB_DOWNLOADS_ROOT=restored_downloads)
+    restored_snapshots = tmp_path / "restored-snapshots"
+    target_env = support.child_env(
+        DATABASE_URL=target_url,
+        HUB_DOWNLOADS_ROOT=restored_downloads,
+        HUB_SNAPSHOTS_ROOT=restored_snapshots,
+    )
     restored = support.run_script("restore", backup_dir, env=target_env)
     assert restored.returncode == 0, restored.stderr
 
@@ -110,6 +135,7 @@ def test_a_restored_backup_equals_the_original_table_by_table_and_file_by_file(
     for name, rows in original_tables.items():
         assert restored_tables[name] == rows, f"table {name} differs after restore"
     assert tree(restored_downloads) == original_files
+    assert tree(restored_snapshots) == original_snapshots
 
     # A second restore onto the now non-empty database is refused, changing nothing.
     again = support.run_script("restore", backup_dir, env=target_env)
