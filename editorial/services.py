@@ -24,7 +24,7 @@ from django.db.models.functions import Length
 from django.utils import timezone, translation
 
 from downloads import package
-from hub import audit
+from hub import audit, transliteration
 from hub import cache as hub_cache
 from hub.clientip import ip_hash
 from hub.models import Status
@@ -501,6 +501,10 @@ def apply_change(change, update):
             record.withdrawn_at = update.published_at
             diff.append({"field": "withdrawn_reason", "before": "", "after": change.reason})
     record.last_update = update.number
+    if hasattr(record, "NAME_LANGUAGES"):
+        # What search finds a non-Latin name by (hub.search): derived here, where
+        # every published name passes, so it always follows the names.
+        record.latin_names = transliteration.latin_names(record)
     try:
         with transaction.atomic():
             record.save()

@@ -18,6 +18,7 @@ BOOKKEEPING = {
     "withdrawn_at",
     "merged_into",
     "last_update",
+    "latin_names",  # derived from the names when published, never staged
     "created_at",
     "updated_at",
 }

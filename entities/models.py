@@ -58,6 +58,8 @@ class Sector(models.Model):
 class Firm(PublicRecord):
     ID_PREFIX = "F"
     DETAIL_URL_NAME = "entities:firm_detail"
+    # The name fields and their languages (aliases: any script), for latin_names.
+    NAME_LANGUAGES = {"name_zh": "zh", "name_ru": "ru", "name_uk": "uk", "aliases": ""}
 
     Kind = FirmKind
 
@@ -69,6 +71,10 @@ class Firm(PublicRecord):
     name_uk = models.CharField(_("name (Ukrainian)"), max_length=255, blank=True)
     short_name = models.CharField(_("short name"), max_length=100, blank=True)
     aliases = models.TextField(_("aliases"), blank=True, help_text=_("One name per line."))
+    # Derived, for search only: the Latin transliterations of the non-Latin names
+    # and aliases (hub.transliteration.latin_names), written when a record is
+    # published (editorial.services.apply_change). Never edited, never exported.
+    latin_names = models.TextField(_("transliterated names"), blank=True, editable=False)
     identified = models.BooleanField(
         _("identified"),
         default=True,
@@ -326,6 +332,13 @@ class Site(PublicRecord):
 
     ID_PREFIX = "S"
     DETAIL_URL_NAME = "entities:site_detail"
+    NAME_LANGUAGES = {
+        "name_uk": "uk",
+        "name_ru": "ru",
+        "aliases": "",
+        "locality_uk": "uk",
+        "occupation_name": "ru",
+    }
 
     Kind = SiteKind
 
@@ -339,6 +352,10 @@ class Site(PublicRecord):
     name_uk = models.CharField(_("name (Ukrainian)"), max_length=255, blank=True)
     name_ru = models.CharField(_("name (Russian)"), max_length=255, blank=True)
     aliases = models.TextField(_("aliases"), blank=True, help_text=_("One name per line."))
+    # Derived, for search only: the Latin transliterations of the non-Latin names
+    # and aliases (hub.transliteration.latin_names), written when a record is
+    # published (editorial.services.apply_change). Never edited, never exported.
+    latin_names = models.TextField(_("transliterated names"), blank=True, editable=False)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     occupation_name = models.CharField(
         _("occupation-era name"),

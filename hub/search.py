@@ -103,12 +103,12 @@ class Spec:
 SPECS = {
     "entities.Firm": Spec(
         names=("name_en", "name_zh", "name_ru", "name_uk", "short_name"),
-        aliases=("aliases", "ticker"),
+        aliases=("aliases", "ticker", "latin_names"),
         texts=("description",),
     ),
     "entities.Site": Spec(
         names=("name_en", "name_uk", "name_ru"),
-        aliases=("aliases", "locality"),
+        aliases=("aliases", "locality", "latin_names"),
         texts=("description",),
     ),
     # A claim's statement is found by substring too, but not by similarity.

@@ -16,6 +16,7 @@ from entities.models import Firm, Region, SanctionsDesignation, Site, Stage
 from evidence.models import Citation, Claim, ClaimType, Confidence, Reliability, Source, SourceKind
 
 from . import synthetic_names as names
+from . import transliteration
 from .models import Status
 
 PUBLIC_MODELS = [Firm, SanctionsDesignation, Site, Source, Claim, Citation]
@@ -61,6 +62,13 @@ def skewed_cumulative(rng, n, sigma, cap):
     return cumulative
 
 
+def latin_names_of(model, row):
+    """The row's latin_names, as publishing would derive them (search finds them)."""
+    return transliteration.latin_forms(
+        (row.get(field) or "", language) for field, language in model.NAME_LANGUAGES.items()
+    )
+
+
 def firm_rows(rng, plan, sectors):
     firms, designations, firm_sectors = [], [], []
     for i in range(plan.sizes.firms):
@@ -91,6 +99,7 @@ def firm_rows(rng, plan, sectors):
                 "description": f"Synthetic firm {public_id} for load testing; {name_zh}.",
             }
         )
+        firms[-1]["latin_names"] = latin_names_of(Firm, firms[-1])
         for sector in rng.sample(sectors, rng.randint(0, 2)):
             firm_sectors.append({"firm_id": pk, "sector_id": sector})
         if i % 50 == 7:
@@ -123,7 +132,7 @@ def site_rows(rng, plan):
             latitude = Decimal(f"{rng.uniform(44.4, 49.9):.5f}")
             longitude = Decimal(f"{rng.uniform(32.5, 40.2):.5f}")
         occupied, occupied_precision = names.partial_date(rng, days=3200)
-        yield {
+        row = {
             "id": pk,
             "public_id": public_id,
             **plan.bookkeeping(),
@@ -142,6 +151,7 @@ def site_rows(rng, plan):
             "quantity": rng.choice([None, None, rng.randint(2, 400)]),
             "description": f"Synthetic site {public_id}: {name_en} / {name_ru}.",
         }
+        yield {**row, "latin_names": latin_names_of(Site, row)}
 
 
 def source_rows(rng, plan):

@@ -167,3 +167,27 @@ def _word_spans(run):
         spans.append((index, index + length))
         index += length
     return spans
+
+
+def latin_names(record):
+    """The Latin transliterations of `record`'s non-Latin names, one per line, for search.
+
+    The record's model says which fields hold names, in which language
+    (`NAME_LANGUAGES`); each line of a field (aliases hold one per line) is
+    transliterated on its own, and each result is kept once.
+    """
+    return latin_forms(
+        (getattr(record, field) or "", language)
+        for field, language in record.NAME_LANGUAGES.items()
+    )
+
+
+def latin_forms(names):
+    """latin_names of (text, language) pairs: a record's, or a row's about to be written."""
+    forms = []
+    for text, language in names:
+        for line in text.splitlines():
+            latin = transliterate(line, language)
+            if latin and latin not in forms:
+                forms.append(latin)
+    return "\n".join(forms)

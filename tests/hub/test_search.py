@@ -13,6 +13,7 @@ from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from editorial import services
 from entities.models import Firm, Site
 from evidence.models import Claim, Source
 from hub import search
@@ -250,11 +251,14 @@ def test_searches_use_the_migration_s_indexes_on_postgresql(model, table):
         assert f"{table}_search_{index}" in plan, plan
 
 
-def test_the_migration_indexes_the_columns_the_engine_searches():
-    migration = importlib.import_module("hub.migrations.0001_search")
+def test_the_migrations_index_the_columns_the_engine_searches():
+    # Each table as the latest search migration that indexes it left it.
+    tables = {}
+    for name in ["0001_search", "0002_search_transliterations"]:
+        tables.update(importlib.import_module(f"hub.migrations.{name}").TABLES)
     for model, table in INDEXED:
         spec = search.spec_for(model)
-        weights, names = migration.TABLES[table]
+        weights, names = tables[table]
         assert weights == (spec.names, spec.aliases, spec.texts, spec.extra)
         assert names == spec.name_fields
 
@@ -288,3 +292,20 @@ def test_the_search_page_runs_a_fixed_number_of_queries(
     counts = dict(re.findall(r'id="h-(\w+)">[^<]*<span class="count">\((\d+)\)', body))
     assert counts == {kind: str(size) for kind in ("firms", "sites", "claims", "sources")}
     assert len(found(client, "kaiyuan", "claims")) == min(size, 10)
+
+
+@pytest.mark.django_db
+def test_a_name_is_found_by_its_transliteration_once_published(client):
+    # Only the stored names' pinyin can find 三一重工 from "Sanyi Zhonggong".
+    change = services.stage_new(
+        model=Firm,
+        fields={"name_en": "Sany Heavy Industry Co.", "name_zh": "三一重工", "kind": "company"},
+        user=None,
+    )
+    services.publish_update(
+        change_ids=[change.pk], summary="A firm with a Chinese name", idempotency_key="latin"
+    )
+    firm = Firm.objects.get(public_id=change.public_id)
+    assert "sanyi zhonggong" in firm.latin_names.lower()
+    for query in ["Sanyi Zhonggong", "sanyi zhonggong"]:
+        assert list(Firm.objects.public().matching(query)) == [firm], query

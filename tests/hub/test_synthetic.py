@@ -128,3 +128,11 @@ def test_the_downloads_of_a_synthetic_update_say_it_is_synthetic(client):
         answer = client.get(url).json()
         assert answer["update"] == update.number
         assert answer["synthetic_updates"] == [update.number]
+
+
+def test_synthetic_names_are_searchable_by_their_transliterations():
+    generate()
+    firm = Firm.objects.exclude(name_zh="").first()
+    assert firm.latin_names
+    first_word = firm.latin_names.split()[0]
+    assert firm in Firm.objects.public().matching(first_word)
