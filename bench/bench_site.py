@@ -56,7 +56,7 @@ def setup(url):
 
 
 def ensure_data(url, sizes, log=print):
-    """Database, schema, indexes and the synthetic set, each made only when missing."""
+    """Database, schema (with its indexes) and the synthetic set, each made only when missing."""
     from bench.synthetic import database_name, ensure_database
 
     if not database_name(url).startswith("hub_bench"):
@@ -64,8 +64,8 @@ def ensure_data(url, sizes, log=print):
     ensure_database(url)
     from django.core.management import call_command
 
+    # The migrations create every index the public pages use.
     call_command("migrate", verbosity=0)
-    ensure_indexes(log)
     from editorial.models import Update
     from evidence.models import Claim
 
@@ -77,26 +77,6 @@ def ensure_data(url, sizes, log=print):
     started = time.perf_counter()
     synthetic.generate(sizes=sizes, package=False, log=log)
     log(f"  built the synthetic set in {time.perf_counter() - started:.0f} s")
-
-
-def ensure_indexes(log):
-    """Every index the models declare, even before its migration is written."""
-    from django.apps import apps
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        existing = {index for _table, index in _index_names(cursor)}
-    with connection.schema_editor() as editor:
-        for model in apps.get_models():
-            for index in model._meta.indexes:
-                if index.name not in existing:
-                    log(f"  adding index {index.name}")
-                    editor.add_index(model, index)
-
-
-def _index_names(cursor):
-    cursor.execute("SELECT tablename, indexname FROM pg_indexes WHERE schemaname = 'public'")
-    return cursor.fetchall()
 
 
 # -- the pages -----------------------------------------------------------------
