@@ -44,6 +44,11 @@ def tombstone_or(queryset):
         @wraps(view)
         def wrapper(request, public_id, *args, **kwargs):
             record = queryset.reachable().filter(public_id=public_id).first()
+            if record is None and public_id != public_id.upper():
+                # Identifiers are upper case; a reader who typed f0001 gets F0001.
+                upper = queryset.reachable().filter(public_id=public_id.upper()).first()
+                if upper is not None:
+                    return redirect(upper, permanent=True)
             if record is None:
                 raise Http404(f"No public record {public_id}")
             if record.merged_into:

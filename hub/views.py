@@ -1,6 +1,7 @@
 """Site-wide pages: home, methodology, search, and the error pages."""
 
 from django.db.models import Count
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -94,3 +95,15 @@ def bad_request(request, exception):
 
 def server_error(request):
     return render(request, "hub/500.html", status=500)
+
+
+ROBOTS = """User-agent: *
+Disallow: /staff/
+Disallow: /corrections/track/
+"""
+
+
+@require_safe
+def robots_txt(request):
+    """Crawlers welcome on the public record; not on staff pages or private trackers."""
+    return HttpResponse(ROBOTS, content_type="text/plain; charset=utf-8")

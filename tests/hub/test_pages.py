@@ -83,3 +83,22 @@ def test_the_home_page_names_the_latest_update(client, seeded):
     body = client.get("/").content.decode()
     assert 'href="/updates/1/">update 1</a>' in body
     assert 'href="/updates/"' in body
+
+
+def test_a_lower_case_identifier_redirects_to_the_record(client, seeded):
+    response = client.get("/firms/f0001/")
+    assert response.status_code == 301
+    assert response["Location"] == "/firms/F0001/"
+    assert client.get("/firms/f9999/").status_code == 404
+
+
+def test_robots_txt_keeps_crawlers_off_staff_pages_and_trackers(client, db):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    assert "Disallow: /staff/" in response.content.decode()
+    assert "Disallow: /corrections/track/" in response.content.decode()
+
+
+def test_every_page_names_its_icon(client, seeded):
+    assert 'rel="icon" href="/static/favicon.svg"' in client.get("/").content.decode()
