@@ -31,7 +31,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_URL = "postgres://hub:hub@127.0.0.1:5432/hub_bench"
 URL_PATH = "/claims.csv"
 GOAL_RATIO = 0.5
 GOAL_RSS_MB = 150
@@ -79,15 +78,6 @@ COPY (
   ORDER BY c.public_id, c.id
 ) TO STDOUT WITH CSV HEADER
 """
-
-
-def database_url():
-    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
-    from bench.synthetic import database_name
-
-    if not database_name(url).startswith("hub_bench"):
-        sys.exit(f"refusing to fill {database_name(url)!r}: the benchmark's database is hub_bench")
-    return url
 
 
 def rss_kb():
@@ -266,13 +256,9 @@ def run(profile, top):
     from bench import synthetic
 
     n_claims = int(os.environ.get("BENCH_CLAIMS", "200000"))
-    url = database_url()
+    url = synthetic.database_url()
     print(f"bench-export: {n_claims:,} claims in {synthetic.database_name(url)}")
-    if synthetic.ensure_database(url):
-        print("  created the database")
-    synthetic.migrate(url)
-    filled, fill_seconds, _ = synthetic.ensure_claims(url, n_claims, log=print)
-    fill_text = f"{fill_seconds:.1f} s" if filled else "0 s (already held them; nothing written)"
+    fill_text = synthetic.prepare(url, n_claims)
     print(f"fill: {fill_text}")
 
     print("warming the cache with one untimed COPY ...")

@@ -106,16 +106,11 @@ def in_fresh_process(url, runs):
 
 def run(runs):
     from bench import synthetic
-    from bench.bench_export import database_url
 
     n_claims = int(os.environ.get("BENCH_CLAIMS", "200000"))
-    url = database_url()
+    url = synthetic.database_url()
     print(f"bench-search: {n_claims:,} claims in {synthetic.database_name(url)}")
-    if synthetic.ensure_database(url):
-        print("  created the database")
-    synthetic.migrate(url)
-    filled, fill_seconds, _ = synthetic.ensure_claims(url, n_claims, log=print)
-    print(f"fill: {f'{fill_seconds:.1f} s' if filled else '0 s (already held them)'}")
+    print(f"fill: {synthetic.prepare(url, n_claims)}")
     print(f"searching, {runs} timed runs per query, in a fresh process ...")
     results = in_fresh_process(url, runs)
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())

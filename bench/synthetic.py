@@ -24,6 +24,7 @@ from psycopg import sql
 ROOT = Path(__file__).resolve().parent.parent
 
 PUBLISHED = "published"
+DEFAULT_URL = "postgres://hub:hub@127.0.0.1:5432/hub_bench"
 
 
 def database_name(url):
@@ -112,3 +113,20 @@ def recreate_database(url):
             sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
         )
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def database_url():
+    """BENCH_DATABASE_URL, refused unless it names a hub_bench* database (a refill drops it)."""
+    url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
+    if not database_name(url).startswith("hub_bench"):
+        sys.exit(f"refusing to fill {database_name(url)!r}: the benchmark's database is hub_bench")
+    return url
+
+
+def prepare(url, n_claims, log=print):
+    """Create, migrate and fill the benchmark database as needed; the fill time as text."""
+    if ensure_database(url):
+        log("  created the database")
+    migrate(url)
+    filled, seconds, _ = ensure_claims(url, n_claims, log=log)
+    return f"{seconds:.1f} s" if filled else "0 s (already held them; nothing written)"

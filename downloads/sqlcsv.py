@@ -169,9 +169,11 @@ def line_query(table, queryset):
         for name, (_, descending, first, last) in zip(keys, ordering, strict=True)
     )
 
-    cells = {}
-    for i, column in enumerate(plain):
-        cells[column.name] = _cell(column, _field(model, column.path), f"sel.c{i}", table)
+    fields = {column.name: _field(model, column.path) for column in plain}
+    cells = {
+        column.name: _cell(column, fields[column.name], f"sel.c{i}", table)
+        for i, column in enumerate(plain)
+    }
 
     joins = []
     for i, column in enumerate(table.columns):
@@ -194,11 +196,7 @@ def line_query(table, queryset):
     # PostgreSQL from merging into the outer one (it would repeat the cell's
     # expression in every test of the quoting).
     texts = ", ".join(f"{cells[column.name]} AS t{i}" for i, column in enumerate(table.columns))
-    closed = {
-        column.name
-        for column in plain
-        if isinstance(column.path, str) and _closed(_field(model, column.path))
-    }
+    closed = {name for name, field in fields.items() if _closed(field)}
     line = " || ',' || ".join(
         _quoted(f"t{i}") if column.is_text and column.name not in closed else f"coalesce(t{i}, '')"
         for i, column in enumerate(table.columns)

@@ -12,16 +12,16 @@ from hub import search
 from hub.models import PublicRecordQuerySet, Status
 
 
-class FirmQuerySet(PublicRecordQuerySet):
-    def matching(self, text):
-        # The search page's engine (hub.search): full text on PostgreSQL, folded LIKE on SQLite.
-        return search.matching(self, text)
+class ClaimedQuerySet(search.SearchableQuerySet):
+    """Firms and sites: records that published claims are about."""
 
     def with_claim_count(self):
         return self.annotate(
             claim_count=Count("claims", filter=Q(claims__status=Status.PUBLISHED), distinct=True)
         )
 
+
+class FirmQuerySet(ClaimedQuerySet):
     def with_sanctions_standing(self):
         """`sanctioned`: a public designation in force today; `sanctions_ended`: one that ended.
 
@@ -94,16 +94,7 @@ class RelationshipQuerySet(PublicRecordQuerySet):
         )
 
 
-class SiteQuerySet(PublicRecordQuerySet):
-    def matching(self, text):
-        # The search page's engine (hub.search): full text on PostgreSQL, folded LIKE on SQLite.
-        return search.matching(self, text)
-
-    def with_claim_count(self):
-        return self.annotate(
-            claim_count=Count("claims", filter=Q(claims__status=Status.PUBLISHED), distinct=True)
-        )
-
+class SiteQuerySet(ClaimedQuerySet):
     def for_list(self):
         return self.with_claim_count()
 

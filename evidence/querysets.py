@@ -8,11 +8,7 @@ from hub.models import PublicRecordQuerySet, Status
 from .reply import reply_date_expression, reply_status_expression
 
 
-class SourceQuerySet(PublicRecordQuerySet):
-    def matching(self, text):
-        # The search page's engine (hub.search): full text on PostgreSQL, folded LIKE on SQLite.
-        return search.matching(self, text)
-
+class SourceQuerySet(search.SearchableQuerySet):
     def with_claim_count(self):
         return self.annotate(
             claim_count=Count(
@@ -57,11 +53,7 @@ class CitationQuerySet(PublicRecordQuerySet):
         )
 
 
-class ClaimQuerySet(PublicRecordQuerySet):
-    def matching(self, text):
-        # The search page's engine (hub.search): full text on PostgreSQL, folded LIKE on SQLite.
-        return search.matching(self, text)
-
+class ClaimQuerySet(search.SearchableQuerySet):
     def about_firm(self, firm):
         return self.filter(firms=firm)
 

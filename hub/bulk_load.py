@@ -5,7 +5,7 @@ plain indexes of the tables it fills, and puts them back (checking every row
 in one pass, building each index once) before its transaction commits.
 """
 
-from itertools import batched
+from itertools import batched, chain
 from operator import itemgetter
 
 from django.db import connection
@@ -55,22 +55,17 @@ class Writer:
             raw = cursor.cursor
             # The queued writer sends from a thread: Python makes rows while the server stores them.
             with raw.copy(statement, writer=QueuedLibpqWriter(raw)) as copy:
-                for row in chain(first, rows):
+                for row in chain([first], rows):
                     copy.write_row(values(row) + defaults)
                     count += 1
         return count
 
     def _bulk_create(self, first, rows):
         count = 0
-        for chunk in batched(chain(first, rows), BATCH):
+        for chunk in batched(chain([first], rows), BATCH):
             self.model.objects.bulk_create([self.model(**row) for row in chunk])
             count += len(chunk)
         return count
-
-
-def chain(first, rest):
-    yield first
-    yield from rest
 
 
 def foreign_keys(cursor, tables):

@@ -57,6 +57,7 @@ from django.db.models.expressions import Case, When
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from hub.models import PublicRecordQuerySet
 from hub.transliteration import HAN_RUN, transliterate
 
 MAX_LENGTH = 200
@@ -440,3 +441,11 @@ def holds_term(text, terms):
     """True when `text` holds one of `terms`, compared as the database compares (folded)."""
     folded_text = fold(text or "")
     return any(fold(term) in folded_text for term in terms)
+
+
+class SearchableQuerySet(PublicRecordQuerySet):
+    """The reads of a model the search page covers (its Spec in SPECS)."""
+
+    def matching(self, text):
+        # Full text on PostgreSQL, folded LIKE on SQLite: the search page's engine.
+        return matching(self, text)

@@ -7,10 +7,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from entities.models import STAGE_EXPLANATIONS, Firm, Site, Stage
+from evidence import confidence
 from evidence.models import Claim, ClaimType, Confidence, Reliability, Source
 
 from . import search as search_engine
-from .methodology import CONFIDENCE_RULES
 from .search_results import groups as search_groups
 
 
@@ -52,7 +52,7 @@ def methodology(request):
         "hub/methodology.html",
         {
             "stages": [(stage, STAGE_EXPLANATIONS[stage]) for stage in Stage],
-            "confidence_rules": CONFIDENCE_RULES,
+            "confidence_rules": confidence.RULES,
             "reliability_grades": Reliability.choices,
             "claim_types": ClaimType.choices,
             "confidence_levels": Confidence,

@@ -1,8 +1,12 @@
 """factory_boy factories: the smallest valid published record of each kind."""
 
+import csv
 import datetime
+import io
 
 import factory
+import pytest
+from django.db import IntegrityError, transaction
 
 from entities.models import Firm, Relationship, SanctionsDesignation, Sector, Site
 from evidence.models import Citation, Claim, Source
@@ -178,3 +182,18 @@ def correction_form_data(**fields):
     data = {"form_token": antispam.issue_token(issued_at=time.time() - 60)}
     data.update(fields)
     return data
+
+
+def csv_file(headers, rows):
+    """An uploaded spreadsheet: a header row and `rows`, as CSV bytes."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(headers)
+    writer.writerows(rows)
+    return out.getvalue().encode()
+
+
+def violates(factory, **fields):
+    """Creating the record breaks a database constraint."""
+    with pytest.raises(IntegrityError), transaction.atomic():
+        factory(**fields)

@@ -1,6 +1,5 @@
 """Spreadsheet import: all or nothing, a dry run first, staged (never public) changes."""
 
-import csv
 import datetime
 import io
 
@@ -15,20 +14,12 @@ from django.urls import reverse
 from editorial import import_views, imports, services
 from editorial.models import Change, ImportJob
 from evidence.models import Citation, Claim
-from tests.factories import login_verified
+from tests.factories import csv_file, login_verified
 
 pytestmark = pytest.mark.django_db
 
 CLAIM_HEADERS = ["public_id", "statement", "claim_type", "confidence", "firms", "figure_low"]
 UNIQUE = "Quartzfield"  # a word no seed claim uses, to find imported claims on public pages
-
-
-def csv_file(headers, rows):
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(headers)
-    writer.writerows(rows)
-    return out.getvalue().encode()
 
 
 def new_claims(count, *, bad_row=None, firms=""):

@@ -1,14 +1,11 @@
 """Bad identifiers and places are refused wherever records are entered: the
 admin, the staff edit (staging) and the spreadsheet import (issue 9)."""
 
-import csv
-import io
-
 import pytest
 
 from editorial import imports, services
 from entities.models import Firm, Site
-from tests.factories import FirmFactory, SiteFactory, login_verified
+from tests.factories import FirmFactory, SiteFactory, csv_file, login_verified
 
 pytestmark = pytest.mark.django_db
 
@@ -18,14 +15,6 @@ HUAWEI_USCC = "914403001922038216"
 @pytest.fixture
 def staff(django_user_model):
     return django_user_model.objects.create_superuser("root", "root@example.org", "x")
-
-
-def csv_file(headers, rows):
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(headers)
-    writer.writerows(rows)
-    return out.getvalue().encode()
 
 
 def run(table, headers, rows, user, commit=True):

@@ -4,14 +4,9 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from entities.models import Firm, Relationship, Site
-from tests.factories import FirmFactory, SiteFactory
+from tests.factories import FirmFactory, SiteFactory, violates
 
 pytestmark = pytest.mark.django_db
-
-
-def violates(factory, **fields):
-    with pytest.raises(IntegrityError), transaction.atomic():
-        factory(**fields)
 
 
 def test_a_site_cannot_be_placed_outside_the_occupied_regions_of_ukraine():

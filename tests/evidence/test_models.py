@@ -1,5 +1,4 @@
 import pytest
-from django.db import IntegrityError, transaction
 
 from evidence.models import Citation
 from tests.factories import (
@@ -7,14 +6,10 @@ from tests.factories import (
     ClaimFactory,
     RelationshipFactory,
     SourceFactory,
+    violates,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def violates(factory, **fields):
-    with pytest.raises(IntegrityError), transaction.atomic():
-        factory(**fields)
 
 
 def test_a_citation_must_say_where_in_the_source():
