@@ -527,3 +527,34 @@ class Site(PublicRecord):
     @property
     def occupied_since_display(self):
         return format_partial_date(self.occupied_since, self.occupied_since_precision)
+
+
+class FirmClaimFact(models.Model):
+    """How many published claims about a firm concern each region, type and grade.
+
+    Derived data, never edited: `entities.facts.rebuild` writes it wherever
+    claims go public or change (publishing an update, loading synthetic
+    data). The firm list filters and counts firms by what their claims say;
+    reading these rows (a few per firm) instead of the claims keeps that
+    independent of the number of claims (issue 7).
+    """
+
+    class Facet(models.TextChoices):
+        REGION = "region", _("region")
+        CLAIM_TYPE = "claim_type", _("claim type")
+        CONFIDENCE = "confidence", _("confidence")
+
+    firm = models.ForeignKey(Firm, on_delete=models.CASCADE, related_name="claim_facts")
+    facet = models.CharField(max_length=16, choices=Facet.choices)
+    value = models.CharField(max_length=32)
+    claims = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["firm", "facet", "value"], name="firm_claim_fact_once"),
+            models.CheckConstraint(condition=Q(claims__gt=0), name="firm_claim_fact_counts"),
+        ]
+        indexes = [models.Index(fields=["facet", "value", "firm"])]
+
+    def __str__(self):
+        return f"{self.firm_id} {self.facet}={self.value}: {self.claims}"

@@ -5,7 +5,8 @@ themselves, so that every page reads the same rows with the same joins and
 a fixed number of queries.
 """
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from hub import search
@@ -22,6 +23,30 @@ class ClaimedQuerySet(search.SearchableQuerySet):
 
 
 class FirmQuerySet(ClaimedQuerySet):
+    def with_claim_count(self):
+        """`claim_count` from the firm's claim facts (entities.facts), not from a million claims.
+
+        Every claim has one type, so the type facts add up to the firm's claims.
+        """
+        from .models import FirmClaimFact
+
+        total = (
+            FirmClaimFact.objects.filter(firm=OuterRef("pk"), facet=FirmClaimFact.Facet.CLAIM_TYPE)
+            .order_by()
+            .values("firm")
+            .annotate(total=Sum("claims"))
+            .values("total")
+        )
+        return self.annotate(claim_count=Coalesce(Subquery(total), 0))
+
+    def with_claim_facts(self, facet, value):
+        """Firms with at least one published claim whose `facet` (region, ...) is `value`."""
+        from .models import FirmClaimFact
+
+        return self.filter(
+            Exists(FirmClaimFact.objects.filter(firm=OuterRef("pk"), facet=facet, value=value))
+        )
+
     def with_sanctions_standing(self):
         """`sanctioned`: a public designation in force today; `sanctions_ended`: one that ended.
 
@@ -100,4 +125,11 @@ class SiteQuerySet(ClaimedQuerySet):
 
     def linked_to_firm(self, firm):
         """Sites that a published claim ties to `firm`."""
-        return self.filter(claims__firms=firm, claims__status=Status.PUBLISHED).distinct()
+        from evidence.models import Claim
+
+        # A semi-join (IN), not a join made distinct: the top firm has 6,000
+        # claims at 2,700 sites, and DISTINCT over whole site rows cost 200 ms.
+        links = Claim.sites.through.objects.filter(
+            claim__in=Claim.objects.public().about_firm(firm)
+        )
+        return self.filter(pk__in=links.values("site_id"))

@@ -3,9 +3,11 @@ from django.views.decorators.http import require_safe
 
 from evidence.footnotes import footnoted_claims
 from evidence.models import Claim
-from hub.listing import ListSpec, render_list
+from evidence.reply import count_by_status
+from hub.listing import ListSpec, paginate, render_list
 from hub.records import tombstone_or
 
+from . import facts
 from .filters import (
     DesignationFilter,
     FirmFilter,
@@ -22,6 +24,7 @@ FIRM_LIST = ListSpec(
     filterset_class=FirmFilter,
     queryset=lambda: Firm.objects.public().for_list(),
     facets=firm_facets,
+    counted=lambda: Firm.objects.public(),
 )
 # Relationships and designations have no list page of their own (they show on
 # firm profiles and the network page), only the CSV and JSON twins.
@@ -51,25 +54,38 @@ def firm_list(request):
     return render_list(request, FIRM_LIST)
 
 
+# A profile shows its claims a page at a time: the firm with the most claims has
+# thousands, and a page of all of them took seconds to render (issue 7).
+CLAIMS_PER_PAGE = 50
+# The sites listed (and mapped) on a firm's profile; the site list has them all.
+SITES_ON_PROFILE = 50
+
+
 @require_safe
 @tombstone_or(Firm.objects.for_profile())
 def firm_detail(request, firm):
-    claims = (
-        Claim.objects.public()
-        .about_firm(firm)
-        .for_display()
-        .order_by("claim_type", "date_start", "public_id")
+    claims = Claim.objects.public().about_firm(firm)
+    page = paginate(
+        request,
+        claims.for_display().in_profile_order(),
+        CLAIMS_PER_PAGE,
+        count=lambda: facts.claim_count(firm),
     )
-    grouped, footnotes = footnoted_claims(claims, group_by_type=True)
+    grouped, footnotes = footnoted_claims(page, group_by_type=True)
+    sites = Site.objects.public().linked_to_firm(firm)
     return render(
         request,
         "entities/firm_detail.html",
         {
             "firm": firm,
+            "page": page,
             "claim_groups": grouped,
             "footnotes": footnotes,
             "sources": _unique_sources(footnotes),
-            "sites": Site.objects.public().linked_to_firm(firm),
+            # Of all the firm's claims, not only this page's.
+            "reply_counts": count_by_status(claims),
+            "sites": list(sites[:SITES_ON_PROFILE]),
+            "site_count": sites.count(),
         },
     )
 
@@ -82,15 +98,20 @@ def site_list(request):
 @require_safe
 @tombstone_or(Site.objects.all())
 def site_detail(request, site):
-    claims = (
-        Claim.objects.public().about_site(site).for_display().order_by("date_start", "public_id")
+    claims = Claim.objects.public().about_site(site)
+    page = paginate(
+        request,
+        claims.for_display().order_by("date_start", "public_id"),
+        CLAIMS_PER_PAGE,
+        count=claims.count,
     )
-    claims, footnotes = footnoted_claims(claims)
+    claims, footnotes = footnoted_claims(page)
     return render(
         request,
         "entities/site_detail.html",
         {
             "site": site,
+            "page": page,
             "claims": claims,
             "footnotes": footnotes,
             "sources": _unique_sources(footnotes),

@@ -1,6 +1,6 @@
 """Named reads of sources, claims and citations (see entities.querysets)."""
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
 
 from hub import search
 from hub.models import PublicRecordQuerySet, Status
@@ -59,6 +59,16 @@ class ClaimQuerySet(search.SearchableQuerySet):
 
     def about_site(self, site):
         return self.filter(sites=site)
+
+    def in_profile_order(self):
+        """Grouped by type in the order of ClaimType, then by date: how a profile pages through."""
+        from .models import ClaimType
+
+        type_order = Case(
+            *(When(claim_type=value, then=Value(i)) for i, value in enumerate(ClaimType.values)),
+            output_field=IntegerField(),
+        )
+        return self.order_by(type_order, "date_start", "public_id")
 
     def citing(self, source):
         return self.filter(citations__source=source, citations__status=Status.PUBLISHED).distinct()

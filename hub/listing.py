@@ -49,42 +49,28 @@ class Facet:
         return {str(value) if value is not None else "": n for value, n in rows}
 
 
-def counts_through(related_queryset, related_name, column):
-    """Facet counter for values that live on a related table.
+def filtered_without(filterset, skip, queryset=None):
+    """The rows under every filter of a validated filterset but `skip` (and the sort).
 
-    Example: firms by the regions of their claims, counted as distinct firms.
+    From `queryset` when given (a leaner one than the filterset's own, for counting).
     """
-
-    def count(queryset):
-        rows = (
-            related_queryset.filter(**{f"{related_name}__in": queryset.values("pk")})
-            .order_by()
-            .values_list(column)
-            .annotate(n=Count(related_name, distinct=True))
-        )
-        return {str(value): n for value, n in rows if value not in (None, "")}
-
-    return count
-
-
-def filtered_without(filterset, skip):
-    """The filterset's rows under every filter but `skip` (a validated filterset)."""
-    queryset = filterset.queryset.all()
+    queryset = (filterset.queryset if queryset is None else queryset).all()
     for name, value in filterset.form.cleaned_data.items():
-        if name != skip:
+        if name not in (skip, "sort"):
             queryset = filterset.filters[name].filter(queryset, value)
     return queryset
 
 
-def apply_facet_counts(filterset, facets):
+def apply_facet_counts(filterset, facets, counted=None):
     """Label every facet choice of the filterset's form with the count it would give.
 
     Each facet is counted against the other filters only, so that choosing
-    "stage 1" still shows how many results "stage 2" would give.
+    "stage 1" still shows how many results "stage 2" would give. `counted`
+    is the queryset to count over, when leaner than the filterset's own.
     """
     model = filterset.queryset.model
     for facet in facets:
-        base = filtered_without(filterset, facet.name)
+        base = filtered_without(filterset, facet.name, counted)
         # Counted once per published update and combination of the other filters.
         counts = cached_count(
             ("facet", type(filterset).__qualname__, model._meta.label, facet.name),
@@ -185,6 +171,9 @@ class ListSpec:
     filterset_class: type
     queryset: object  # a callable returning the public queryset the list shows
     facets: object = list  # a callable returning the list's facets
+    # A callable returning the same rows without what only the page shows
+    # (annotations, prefetches), for facet counts; default: `queryset`.
+    counted: object = None
 
     def filterset(self, request):
         return self.filterset_class(request.GET, queryset=self.queryset())
@@ -205,7 +194,7 @@ def render_list(request, spec, context=None):
     }
     if not filterset.is_valid():
         return render(request, spec.template, {**context, "page": None, "count": 0}, status=400)
-    apply_facet_counts(filterset, spec.facets())
+    apply_facet_counts(filterset, spec.facets(), spec.counted and spec.counted())
     rows = with_unique_ordering(filterset.qs)
     count = partial(
         cached_count,

@@ -8,6 +8,7 @@ import factory
 import pytest
 from django.db import IntegrityError, transaction
 
+from entities import facts
 from entities.models import Firm, Relationship, SanctionsDesignation, Sector, Site
 from evidence.models import Citation, Claim, Source
 from hub.models import Status
@@ -87,6 +88,8 @@ class ClaimFactory(factory.django.DjangoModelFactory):
     def firms(self, create, extracted, **kwargs):
         if create and extracted:
             self.firms.set(extracted)
+            # What publishing would do: the firms' claim facts follow their claims.
+            facts.rebuild(firm_ids=[firm.pk for firm in extracted])
 
     @factory.post_generation
     def sites(self, create, extracted, **kwargs):

@@ -28,7 +28,7 @@ MAX_QUERIES = {
     "/timeline/": 2,
 }
 # The profiles' own ceilings (as in tests/hub/test_queries.py), unchanged by the pieces.
-PROFILE_QUERIES = {"firms": 11, "sites": 6}
+PROFILE_QUERIES = {"firms": 14, "sites": 7}
 
 
 def build(size):
