@@ -312,6 +312,8 @@ class Claim(PublicRecord):
             models.Index(fields=["stage"]),
             models.Index(fields=["date_start", "id"]),
             models.Index(fields=["claim_type", "id"]),
+            # The home page's latest claims, read backwards.
+            models.Index(fields=["created_at", "public_id"], name="claim_latest"),
         ]
 
     def __str__(self):
@@ -405,3 +407,20 @@ class Citation(PublicRecord):
     @property
     def target(self):
         return self.claim or self.relationship
+
+
+class ClaimTally(models.Model):
+    """How many published claims have each combination of type, grade, stage and region.
+
+    Derived data, never edited: evidence.tally rebuilds it when an update
+    changes claims there; the claim list and the home page count from it.
+    """
+
+    claim_type = models.CharField(max_length=20, choices=ClaimType.choices)
+    confidence = models.CharField(max_length=16, choices=Confidence.choices)
+    stage = models.PositiveSmallIntegerField(null=True, choices=Stage.choices)
+    region = models.CharField(max_length=20, blank=True, choices=Region.choices)
+    claims = models.PositiveIntegerField()
+
+    def __str__(self):
+        return f"{self.claim_type}/{self.confidence}/{self.stage}/{self.region}: {self.claims}"

@@ -5,6 +5,7 @@ from django.views.decorators.http import require_safe
 from hub.listing import ListSpec, render_list
 from hub.records import tombstone_or
 
+from . import tally
 from .confidence import applicable_rule, evidence_of_displayed_claim
 from .filters import CitationFilter, ClaimFilter, SourceFilter, claim_facets, source_facets
 from .footnotes import footnoted_claims
@@ -21,6 +22,7 @@ CLAIM_LIST = ListSpec(
     filterset_class=ClaimFilter,
     queryset=lambda: Claim.objects.public().for_list(),
     facets=claim_facets,
+    tally=tally,
 )
 SOURCE_LIST = ListSpec(
     table="sources",

@@ -61,24 +61,20 @@ def filtered_without(filterset, skip, queryset=None):
     return queryset
 
 
-def apply_facet_counts(filterset, facets, counted=None):
+def apply_facet_counts(filterset, facets, counted=None, tally=None):
     """Label every facet choice of the filterset's form with the count it would give.
 
     Each facet is counted against the other filters only, so that choosing
     "stage 1" still shows how many results "stage 2" would give. `counted`
-    is the queryset to count over, when leaner than the filterset's own.
+    is the queryset to count over, when leaner than the filterset's own;
+    `tally`, when given, counts instead (see evidence.tally).
     """
     model = filterset.queryset.model
     for facet in facets:
-        base = filtered_without(filterset, facet.name, counted)
-        # Counted once per published update and combination of the other filters.
-        counts = cached_count(
-            ("facet", type(filterset).__qualname__, model._meta.label, facet.name),
-            filter_params(filterset, skip=facet.name),
-            lambda facet=facet, base=base: facet.counts(
-                model.objects.filter(pk__in=base.values("pk"))
-            ),
-        )
+        if tally is not None:
+            counts = tally.count(filterset, skip=facet.name, by=facet.column or facet.name)
+        else:
+            counts = _counted_facet(filterset, facet, model, counted)
         form_field = filterset.form.fields[facet.name]
         # The field adds its own empty choice ("Any") back when choices are set.
         form_field.choices = [
@@ -86,6 +82,16 @@ def apply_facet_counts(filterset, facets, counted=None):
             for value, label in form_field.choices
             if value != ""
         ]
+
+
+def _counted_facet(filterset, facet, model, counted):
+    base = filtered_without(filterset, facet.name, counted)
+    # Counted once per published update and combination of the other filters.
+    return cached_count(
+        ("facet", type(filterset).__qualname__, model._meta.label, facet.name),
+        filter_params(filterset, skip=facet.name),
+        lambda: facet.counts(model.objects.filter(pk__in=base.values("pk"))),
+    )
 
 
 def ordering_labels(fields, labels):
@@ -174,6 +180,9 @@ class ListSpec:
     # A callable returning the same rows without what only the page shows
     # (annotations, prefetches), for facet counts; default: `queryset`.
     counted: object = None
+    # A module with covers(filterset) and count(filterset, skip=, by=) that
+    # counts from stored totals when it covers the filters in use (evidence.tally).
+    tally: object = None
 
     def filterset(self, request):
         return self.filterset_class(request.GET, queryset=self.queryset())
@@ -194,13 +203,17 @@ def render_list(request, spec, context=None):
     }
     if not filterset.is_valid():
         return render(request, spec.template, {**context, "page": None, "count": 0}, status=400)
-    apply_facet_counts(filterset, spec.facets(), spec.counted and spec.counted())
+    tally = spec.tally if spec.tally is not None and spec.tally.covers(filterset) else None
+    apply_facet_counts(filterset, spec.facets(), spec.counted and spec.counted(), tally)
     rows = with_unique_ordering(filterset.qs)
-    count = partial(
-        cached_count,
-        ("count", type(filterset).__qualname__, filterset.queryset.model._meta.label),
-        filter_params(filterset),
-        rows.count,
-    )
+    if tally is not None:
+        count = partial(tally.count, filterset)
+    else:
+        count = partial(
+            cached_count,
+            ("count", type(filterset).__qualname__, filterset.queryset.model._meta.label),
+            filter_params(filterset),
+            rows.count,
+        )
     page = paginate(request, rows, settings.HUB_PAGE_SIZE, count=count)
     return render(request, spec.template, {**context, "page": page, "count": page.paginator.count})

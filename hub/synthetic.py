@@ -33,6 +33,7 @@ from editorial import services
 from editorial.models import Update
 from entities import facts
 from entities.models import Firm, SanctionsDesignation, Sector, Site
+from evidence import tally
 from evidence.models import Citation, Claim, Source
 
 from . import synthetic_names as names
@@ -126,7 +127,8 @@ def generate(*, sizes=None, allow_real=False, package=True, log=print):
                     cursor.execute(f'ANALYZE "{table}"')
         step = time.perf_counter()
         facts.rebuild()
-        log(f"  firm claim facts rebuilt in {time.perf_counter() - step:.1f} s")
+        tally.rebuild()
+        log(f"  firm claim facts and claim tally rebuilt in {time.perf_counter() - step:.1f} s")
         # The checks every publish makes (a published claim cites a source, ...).
         step = time.perf_counter()
         services.check_public_invariants()

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 
 from entities import facts
 from entities.models import Firm, Relationship, SanctionsDesignation, Sector, Site
+from evidence import tally as claim_tally
 from evidence.models import Citation, Claim, Source
 from hub.models import Status
 
@@ -95,6 +96,11 @@ class ClaimFactory(factory.django.DjangoModelFactory):
     def sites(self, create, extracted, **kwargs):
         if create and extracted:
             self.sites.set(extracted)
+
+    @factory.post_generation
+    def tally(self, create, extracted, **kwargs):
+        if create:
+            claim_tally.rebuild()  # as publishing would
 
     @factory.post_generation
     def cite(self, create, extracted, **kwargs):
