@@ -342,9 +342,14 @@ def _postgresql(model, spec, forms):
         if spec.fuzzy and len(form) >= FUZZY_MIN_LENGTH:
             parts.append(SimilarTo(FoldedText(Value(form)), names))
             rank += WordSimilarity(FoldedText(Value(form)), names)
-    condition = Q(pk__in=[])
-    for part in parts:
-        condition |= Q(pk__in=pks.filter(part).values("pk"))
+    if len(parts) == 1:
+        # One index to ask: in the WHERE itself, where it is scanned with the
+        # other filters (as a subquery, the planner joined it to every claim).
+        condition = Q(parts[0])
+    else:
+        condition = Q(pk__in=[])
+        for part in parts:
+            condition |= Q(pk__in=pks.filter(part).values("pk"))
     # Claims are listed newest first, not ranked: ranking recomputes every match's vector.
     return condition, (Value(0.0) if spec.large else rank)
 

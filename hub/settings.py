@@ -144,6 +144,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "NAME": str(Path(tempfile.gettempdir()) / f"hub-test-{os.getpid()}.sqlite3")
     }
 
+# PostgreSQL sessions serve short web requests on a small machine: no JIT
+# compilation (it cost 130 ms on a search that runs in less) and no parallel
+# workers (on 2 cores they compete with the other requests and each start
+# costs more than the small index scans the pages are designed for). The
+# CSV exports and the publishing set their own. DATABASE_SESSION_OPTIONS
+# replaces this.
+PG_SESSION_OPTIONS = os.environ.get(
+    "DATABASE_SESSION_OPTIONS", "-c jit=off -c max_parallel_workers_per_gather=0"
+)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and PG_SESSION_OPTIONS:
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = PG_SESSION_OPTIONS
+
 # A PostgreSQL read replica (streaming replication of the primary), optional:
 # DATABASE_REPLICA_URL sends public reads to it (hub/dbrouter.py); writes, reads
 # inside transactions, staff and signed-in requests stay on the primary.
@@ -153,6 +165,8 @@ if os.environ.get("DATABASE_REPLICA_URL"):
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )
+    if PG_SESSION_OPTIONS:
+        DATABASES["replica"].setdefault("OPTIONS", {})["options"] = PG_SESSION_OPTIONS
     # Tests use the primary's test database under the replica's name.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["hub.dbrouter.PrimaryReplicaRouter"]
