@@ -65,14 +65,19 @@ SITES_ON_PROFILE = 50
 @tombstone_or(Firm.objects.for_profile())
 def firm_detail(request, firm):
     claims = Claim.objects.public().about_firm(firm)
+    # The page's claims in two steps: their ids, sorted from an index alone
+    # (evidence migration 0003), then those 50 claims in full. In one step the
+    # database read every claim of the firm in full to sort them.
     page = paginate(
         request,
-        claims.for_display().in_profile_order(),
+        claims.in_profile_order().values_list("pk", flat=True),
         CLAIMS_PER_PAGE,
         count=lambda: facts.claim_count(firm),
     )
-    grouped, footnotes = footnoted_claims(page, group_by_type=True)
-    sites = Site.objects.public().linked_to_firm(firm)
+    shown = claims.for_display().filter(pk__in=list(page)).in_profile_order()
+    grouped, footnotes = footnoted_claims(shown, group_by_type=True)
+    # One more than are shown, to know whether to link to all of them.
+    sites = list(Site.objects.public().linked_to_firm(firm)[: SITES_ON_PROFILE + 1])
     return render(
         request,
         "entities/firm_detail.html",
@@ -84,8 +89,8 @@ def firm_detail(request, firm):
             "sources": _unique_sources(footnotes),
             # Of all the firm's claims, not only this page's.
             "reply_counts": count_by_status(claims),
-            "sites": list(sites[:SITES_ON_PROFILE]),
-            "site_count": sites.count(),
+            "sites": sites[:SITES_ON_PROFILE],
+            "more_sites": len(sites) > SITES_ON_PROFILE,
         },
     )
 

@@ -3,7 +3,7 @@
 import pytest
 
 from entities.models import Firm, Site
-from entities.views import CLAIMS_PER_PAGE
+from entities.views import CLAIMS_PER_PAGE, SITES_ON_PROFILE
 from evidence.models import Citation, Claim, Source
 from tests.factories import (
     ClaimFactory,
@@ -101,6 +101,9 @@ def test_pages_run_a_fixed_number_of_queries(client, django_assert_max_num_queri
     # The profiles really did show the larger data, a page of claims at a time.
     body = client.get(pages["firm"]).content.decode()
     assert body.count('class="claim"') == min(size, CLAIMS_PER_PAGE)
+    # It lists the first sites by name, and links to the rest.
+    sites_link = f'href="/sites/?firm={hub_firm.public_id}"'
+    assert (sites_link in body) == (size + 1 > SITES_ON_PROFILE)
     if size > CLAIMS_PER_PAGE:
         assert f"Claims 1–{CLAIMS_PER_PAGE} of {size}," in body
         last = client.get(f"{pages['firm']}?page={-(-size // CLAIMS_PER_PAGE)}").content.decode()
