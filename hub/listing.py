@@ -86,11 +86,14 @@ def apply_facet_counts(filterset, facets, counted=None, tally=None):
 
 def _counted_facet(filterset, facet, model, counted):
     base = filtered_without(filterset, facet.name, counted)
+    if counted is None:
+        # The page's own queryset: its annotations' joins stay in a subquery.
+        base = model.objects.filter(pk__in=base.values("pk"))
     # Counted once per published update and combination of the other filters.
     return cached_count(
         ("facet", type(filterset).__qualname__, model._meta.label, facet.name),
         filter_params(filterset, skip=facet.name),
-        lambda: facet.counts(model.objects.filter(pk__in=base.values("pk"))),
+        lambda: facet.counts(base),
     )
 
 
