@@ -25,7 +25,7 @@ from django.utils import timezone, translation
 
 from downloads import package
 from entities import facts
-from evidence import tally
+from evidence import claim_counts, tally
 from hub import audit, transliteration
 from hub import cache as hub_cache
 from hub.clientip import ip_hash
@@ -443,6 +443,7 @@ def _publish(*, change_ids, summary, notes, published_by, idempotency_key):
     # The stored counts of the firm and claim lists follow what this update changed.
     facts.refresh_for_update(update)
     tally.refresh_for_update(update)
+    claim_counts.refresh_for_update(update)
     check_public_invariants()
 
     update.added = sum(change.action == Change.Action.CREATE for change in pending)

@@ -1,6 +1,7 @@
 """The dataset-wide chart: published claims per year, by stage and by claim type.
 
-Two aggregate queries (one per breakdown), whatever the number of claims. A
+Two aggregate queries (one per breakdown) over the stored claim tally
+(evidence.tally), whatever the number of claims. A
 claim is counted in the year it starts (a claim dated only "2023" counts in
 2023; a presence from 2008 to 2022 counts in 2008); undated claims are
 counted apart. Drawn as stacked bars in server-rendered SVG, with a table of
@@ -9,12 +10,11 @@ the same numbers.
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count
-from django.db.models.functions import ExtractYear
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from evidence.models import Claim, ClaimType
+from evidence.models import ClaimTally, ClaimType
 
 from .models import Stage
 
@@ -155,14 +155,10 @@ class StackedChart:
         return bars
 
 
-def _count_by_year(queryset, column):
+def _count_by_year(column):
+    """({year: {value: n}}, {value: n} for undated claims) from the stored tally."""
     counts, undated = {}, {}
-    rows = (
-        queryset.annotate(year=ExtractYear("date_start"))
-        .values("year", column)
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
+    rows = ClaimTally.objects.values("year", column).annotate(n=Sum("claims")).order_by()
     for row in rows:
         key = row[column] if row[column] is not None else ""
         if row["year"] is None:
@@ -175,13 +171,12 @@ def _count_by_year(queryset, column):
 
 def claims_over_time():
     """The two charts of the /timeline/ page: by stage, then by claim type."""
-    public = Claim.objects.public()
     by_stage = StackedChart(
         title=_("Claims per year, by engagement stage"),
         css_prefix="chart-stage-",
         series=[*((str(value), label) for value, label in Stage.choices), ("", _("No stage"))],
     )
-    counts, undated = _count_by_year(public, "stage")
+    counts, undated = _count_by_year("stage")
     by_stage.counts = {
         year: {str(key): n for key, n in cells.items()} for year, cells in counts.items()
     }
@@ -191,5 +186,5 @@ def claims_over_time():
         css_prefix="claim-type-",
         series=list(ClaimType.choices),
     )
-    by_type.counts, by_type.undated = _count_by_year(public, "claim_type")
+    by_type.counts, by_type.undated = _count_by_year("claim_type")
     return [by_stage, by_type]

@@ -186,8 +186,11 @@ class SiteFilter(django_filters.FilterSet):
         return queryset.matching(value)
 
     def filter_firm(self, queryset, name, value):
-        claims = Claim.objects.public().filter(sites=OuterRef("pk"), firms__public_id=value)
-        return queryset.filter(Exists(claims))
+        # A semi-join from the firm's claims, not an EXISTS per site (seconds at scale).
+        links = Claim.sites.through.objects.filter(
+            claim__in=Claim.objects.public().filter(firms__public_id=value)
+        )
+        return queryset.filter(pk__in=links.values("site_id"))
 
 
 def site_facets():

@@ -433,6 +433,9 @@ class Site(PublicRecord):
         help_text=_("Set when one record stands for many similar installations."),
     )
     description = models.TextField(_("description"), blank=True)
+    # Derived, never edited: the published claims it has, written when an update
+    # changes them (evidence.claim_counts), so that the list sorts by it at any size.
+    claim_count = models.PositiveIntegerField(default=0, editable=False)
 
     objects = SiteQuerySet.as_manager()
 

@@ -5,7 +5,7 @@ themselves, so that every page reads the same rows with the same joins and
 a fixed number of queries.
 """
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -13,16 +13,7 @@ from hub import search
 from hub.models import PublicRecordQuerySet, Status
 
 
-class ClaimedQuerySet(search.SearchableQuerySet):
-    """Firms and sites: records that published claims are about."""
-
-    def with_claim_count(self):
-        return self.annotate(
-            claim_count=Count("claims", filter=Q(claims__status=Status.PUBLISHED), distinct=True)
-        )
-
-
-class FirmQuerySet(ClaimedQuerySet):
+class FirmQuerySet(search.SearchableQuerySet):
     def with_claim_count(self):
         """`claim_count` from the firm's claim facts (entities.facts), not from a million claims.
 
@@ -119,9 +110,10 @@ class RelationshipQuerySet(PublicRecordQuerySet):
         )
 
 
-class SiteQuerySet(ClaimedQuerySet):
+class SiteQuerySet(search.SearchableQuerySet):
     def for_list(self):
-        return self.with_claim_count()
+        # The claims of each site are a stored column (evidence.claim_counts).
+        return self
 
     def linked_to_firm(self, firm):
         """Sites that a published claim ties to `firm`."""

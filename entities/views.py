@@ -46,6 +46,7 @@ SITE_LIST = ListSpec(
     filterset_class=SiteFilter,
     queryset=lambda: Site.objects.public().for_list(),
     facets=site_facets,
+    counted=lambda: Site.objects.public(),
 )
 
 

@@ -1,6 +1,13 @@
 """Named reads of sources, claims and citations (see entities.querysets)."""
 
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
+from django.db.models import (
+    Case,
+    IntegerField,
+    Prefetch,
+    Q,
+    Value,
+    When,
+)
 
 from hub import search
 from hub.models import PublicRecordQuerySet, Status
@@ -9,20 +16,9 @@ from .reply import reply_date_expression, reply_status_expression
 
 
 class SourceQuerySet(search.SearchableQuerySet):
-    def with_claim_count(self):
-        return self.annotate(
-            claim_count=Count(
-                "citations__claim",
-                filter=Q(
-                    citations__status=Status.PUBLISHED,
-                    citations__claim__status=Status.PUBLISHED,
-                ),
-                distinct=True,
-            )
-        )
-
     def for_list(self):
-        return self.with_claim_count()
+        # The claims of each source are a stored column (evidence.claim_counts).
+        return self
 
     def for_profile(self):
         return self.select_related("snapshot", "issuer")

@@ -30,6 +30,7 @@ SOURCE_LIST = ListSpec(
     filterset_class=SourceFilter,
     queryset=lambda: Source.objects.public().for_list(),
     facets=source_facets,
+    counted=lambda: Source.objects.public(),
 )
 # Citations have no page of their own, only the CSV and JSON twins.
 CITATION_LIST = ListSpec(

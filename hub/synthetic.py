@@ -33,7 +33,7 @@ from editorial import services
 from editorial.models import Update
 from entities import facts
 from entities.models import Firm, SanctionsDesignation, Sector, Site
-from evidence import tally
+from evidence import claim_counts, tally
 from evidence.models import Citation, Claim, Source
 
 from . import synthetic_names as names
@@ -128,7 +128,10 @@ def generate(*, sizes=None, allow_real=False, package=True, log=print):
         step = time.perf_counter()
         facts.rebuild()
         tally.rebuild()
-        log(f"  firm claim facts and claim tally rebuilt in {time.perf_counter() - step:.1f} s")
+        claim_counts.refresh(everything=True)
+        log(
+            f"  stored counts (firm facts, claim tally, claims per site and source) written in {time.perf_counter() - step:.1f} s"
+        )
         # The checks every publish makes (a published claim cites a source, ...).
         step = time.perf_counter()
         services.check_public_invariants()

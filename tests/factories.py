@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 
 from entities import facts
 from entities.models import Firm, Relationship, SanctionsDesignation, Sector, Site
+from evidence import claim_counts
 from evidence import tally as claim_tally
 from evidence.models import Citation, Claim, Source
 from hub.models import Status
@@ -96,6 +97,7 @@ class ClaimFactory(factory.django.DjangoModelFactory):
     def sites(self, create, extracted, **kwargs):
         if create and extracted:
             self.sites.set(extracted)
+            claim_counts.refresh(site_ids=[site.pk for site in extracted])
 
     @factory.post_generation
     def tally(self, create, extracted, **kwargs):
@@ -111,6 +113,7 @@ class ClaimFactory(factory.django.DjangoModelFactory):
 class CitationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Citation
+        skip_postgeneration_save = True
 
     public_id = factory.Sequence(lambda n: f"CIT9{n:05d}")
     status = Status.PUBLISHED
@@ -118,6 +121,11 @@ class CitationFactory(factory.django.DjangoModelFactory):
     source = factory.SubFactory(SourceFactory)
     locator = "p. 4"
     quote = "The firm supplied the machines."
+
+    @factory.post_generation
+    def counted(self, create, extracted, **kwargs):
+        if create:
+            claim_counts.refresh(source_ids=[self.source_id])  # as publishing would
 
 
 class RelationshipFactory(factory.django.DjangoModelFactory):

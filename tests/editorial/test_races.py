@@ -38,7 +38,7 @@ def run_together(count, work):
     return outcomes
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_twenty_concurrent_decisions_on_one_correction_record_exactly_one_transition(
     django_user_model,
 ):
@@ -65,7 +65,7 @@ def test_twenty_concurrent_decisions_on_one_correction_record_exactly_one_transi
     assert Correction.objects.get(pk=correction.pk).status == decisions.get().to_status
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_concurrent_publishes_make_exactly_one_update():
     firm = FirmFactory()
     change = services.stage_edit(record=firm, fields={"description": "Published once"}, user=None)
@@ -84,7 +84,7 @@ def test_two_concurrent_publishes_make_exactly_one_update():
     assert Firm.objects.get(pk=firm.pk).description == "Published once"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_retries_of_one_publish_return_the_same_update():
     firm = FirmFactory()
     change = services.stage_edit(record=firm, fields={"description": "Retried"}, user=None)

@@ -64,7 +64,7 @@ def dump_tables(url_name=None):
     return support.sqlite_tables(url_name or db["NAME"])
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_restored_backup_equals_the_original_table_by_table_and_file_by_file(
     downloads_root, scratch_database, tmp_path
 ):
@@ -144,7 +144,7 @@ def test_a_restored_backup_equals_the_original_table_by_table_and_file_by_file(
     assert dump_tables(scratch_database) == restored_tables
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_restore_refuses_a_backup_whose_files_do_not_match_its_manifest(downloads_root, tmp_path):
     backup_dir = tmp_path / "backup"
     env = support.child_env(DATABASE_URL=support.database_url(), HUB_DOWNLOADS_ROOT=downloads_root)

@@ -38,7 +38,7 @@ def test_every_write_goes_to_the_primary(router, model):
     assert router.db_for_write(model) == "default"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_reads_inside_a_transaction_stay_on_the_primary(router):
     with transaction.atomic():
         assert router.db_for_read(Firm) == "default"

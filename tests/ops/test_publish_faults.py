@@ -105,7 +105,7 @@ def publish_in_thread(*, change_ids, key, fault=None):
     return outcome["result"], outcome["fired"]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_publish_killed_at_any_point_leaves_nothing_and_a_retry_publishes_exactly_once(
     downloads_root,
 ):

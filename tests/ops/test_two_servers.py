@@ -135,7 +135,7 @@ def post_correction(browser, text):
     )
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_correction_posted_to_server_a_is_in_the_staff_queue_on_server_b(servers, same_secret):
     url_a, url_b = servers
     posted = post_correction(Browser(url_a, forwarded_for="198.51.100.10"), "Typo seen on A")
@@ -154,7 +154,7 @@ def test_a_correction_posted_to_server_a_is_in_the_staff_queue_on_server_b(serve
     assert correction.reference in tracking.text
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_rate_limit_counts_posts_to_both_servers_together(servers, same_secret):
     url_a, url_b = servers
     client = "203.0.113.77"  # one client, as the proxy reports it to both servers
@@ -171,7 +171,7 @@ def test_the_rate_limit_counts_posts_to_both_servers_together(servers, same_secr
     assert post_correction(Browser(url_b, forwarded_for="203.0.113.78"), "Other").status == 302
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_publishing_on_server_a_refreshes_the_cached_pages_of_both_servers(servers, same_secret):
     url_a, url_b = servers
     firm = FirmFactory(name_en="Cached Heavy Machinery", description="Old description")
