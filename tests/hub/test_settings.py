@@ -89,3 +89,18 @@ def test_the_deployment_check_wants_the_public_https_site_url(settings, url, war
 
     settings.HUB_SITE_URL = url
     assert [w.id for w in site_url_is_public(None)] == (["hub.W001"] if warned else [])
+
+
+@pytest.mark.django_db
+def test_postgresql_sessions_run_without_jit_or_parallel_workers():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        # SQLite has neither; no PostgreSQL options reach it.
+        assert "options" not in settings.DATABASES["default"].get("OPTIONS", {})
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone()[0] == "0"
