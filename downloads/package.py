@@ -12,23 +12,32 @@ HUB_DOWNLOADS_ROOT/update-NNNN/:
 - manifest.json row counts, sizes and SHA-256 of every file
 - tot-insights-hub-update-N.zip  all of the above
 
+Beside them, `.index/` keeps each table's row identifiers and byte offsets
+(never served: `file_path` serves the names above only), from which update
+N+1's package is written by copying every row that did not change
+(downloads.incremental); the zip's members are deflated in independent
+segments so that unchanged ones are copied too (downloads.archive). Either
+way the bytes are those of a full build (`manage.py build_package N
+--compare` checks it).
+
 The files are never written again: a later download of update N gets the
 same bytes. A directory left by a publish that rolled back belongs to no
 update (the views only serve numbers that exist) and is replaced when that
 number is next published.
 """
 
-import csv
-import hashlib
+import datetime
 import json
+import logging
 import shutil
-import zipfile
 from pathlib import Path
 
 from django.conf import settings
 
+from . import archive, incremental
 from .tables import TABLES
-from .writers import csv_record, json_row
+
+logger = logging.getLogger("hub.downloads")
 
 README_NAMES = ["datapackage.json", "codebook.md", "CITATION.cff", "manifest.json"]
 
@@ -75,24 +84,32 @@ def files_of(update):
     return entries
 
 
-def build_package(update, *, answered=None):
-    """Write update N's package. `answered` maps record ids to correction references."""
-    final = directory(update.number)
-    partial = root() / f".update-{update.number:04d}.partial"
+def build_package(update, *, answered=None, full=False, folder=None):
+    """Write update N's package. `answered` maps record ids to correction references.
+
+    From N-1's package where it can (downloads.incremental: only the rows that
+    changed are read again), else in full; both write the same bytes. `full`
+    forces the full build; `folder` writes somewhere other than the update's
+    own directory (manage.py build_package --compare).
+    """
+    final = folder or directory(update.number)
+    partial = final.parent / f".{final.name}.partial"
     for stale in (final, partial):
         if stale.exists():
             shutil.rmtree(stale)
     partial.mkdir(parents=True)
     try:
-        counts = {table.name: _write_table(partial, table) for table in TABLES}
-        counts["delta"] = _write_delta(partial, update.number, answered or {})
-        (partial / "datapackage.json").write_text(
-            json.dumps(datapackage(update), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-        )
-        (partial / "codebook.md").write_text(codebook(update), encoding="utf-8")
-        (partial / "CITATION.cff").write_text(citation_cff(update), encoding="utf-8")
-        _write_manifest(partial, update, counts)
-        _write_zip(partial, update)
+        built = False
+        if not full:
+            try:
+                _build_incremental(partial, update, answered or {})
+                built = True
+            except incremental.Unusable as reason:
+                logger.info("update %s: full package build (%s)", update.number, reason)
+                shutil.rmtree(partial)
+                partial.mkdir()
+        if not built:
+            _build_full(partial, update, answered or {})
         partial.rename(final)
     except BaseException:
         shutil.rmtree(partial, ignore_errors=True)
@@ -100,19 +117,131 @@ def build_package(update, *, answered=None):
     return final
 
 
-def _write_table(folder, table):
-    rows = 0
-    with (
-        (folder / f"{table.name}.csv").open("w", encoding="utf-8", newline="") as csv_file,
-        (folder / f"{table.name}.jsonl").open("w", encoding="utf-8") as jsonl_file,
-    ):
-        writer = csv.writer(csv_file, lineterminator="\r\n")
-        writer.writerow(table.column_names)
-        for row in table.rows(table.public_queryset()):
-            writer.writerow(csv_record(table, row))
-            jsonl_file.write(json.dumps(json_row(table, row), ensure_ascii=False) + "\n")
-            rows += 1
-    return rows
+def _build_full(folder, update, answered):
+    today = incremental.database_today()
+    tables = [incremental.write_table(folder, table) for table in TABLES]
+    counts = {files.name: files.rows for files in tables}
+    counts["delta"] = _write_delta(folder, update.number, answered)
+    with archive.pool() as executor:
+        _finish(folder, update, tables, counts, today, executor)
+
+
+def _build_incremental(folder, update, answered):
+    from editorial.models import Change, Update
+
+    number = update.number - 1
+    previous_folder = directory(number)
+    if not (previous_folder / incremental.INDEX / "meta.json").is_file():
+        raise incremental.Unusable(f"update {number} has no package index")
+    # The rows to regenerate are found from the update's changes: an update
+    # made otherwise (generate_synthetic's, with no change per record) is built in full.
+    made = Change.objects.filter(update=update).count()
+    if update.is_synthetic or made != update.added + update.changed + update.withdrawn:
+        raise incremental.Unusable(f"update {update.number} does not list its changes")
+    earlier = Update.objects.filter(number=number).first()
+    previous = incremental.load_previous(
+        previous_folder, number, f"tot-insights-hub-update-{number}.zip"
+    )
+    if earlier is None or previous.manifest.get("published_at") != earlier.published_at.isoformat():
+        # A folder left by another database sharing this downloads root, or a restore.
+        raise incremental.Unusable(
+            f"the package in {previous_folder.name} is not update {number}'s"
+        )
+    recorded = previous.sizes()
+    today = incremental.database_today()
+    since = datetime.date.fromisoformat(previous.meta["today"])
+    affected = incremental.affected(update, since, today)
+    with archive.pool() as executor:
+        # N-1's zip, and the files of every table with a changed row, are
+        # checked against their recorded SHA-256 while the rows are merged.
+        checks = {previous.zip_path: _recorded_zip_hash(previous.zip_path)}
+        verified = {}
+        tables, counts, entries = [], {}, []
+        for table in TABLES:
+            files, delta = incremental.merge_table(table, folder, previous, affected[table.model])
+            tables.append(files)
+            counts[table.name] = files.rows
+            entries += [(table.name, *entry) for entry in delta]
+            if affected[table.model]:
+                for name in (f"{table.name}.csv", f"{table.name}.jsonl"):
+                    checks[previous.folder / name] = recorded[name]["sha256"]
+        for path in checks:
+            verified[path] = executor.submit(archive.sha256_of, path)
+        counts["delta"] = _write_delta_entries(folder, entries, answered)
+        hashes = _finish(folder, update, tables, counts, today, executor)
+        for path, digest in verified.items():
+            if digest.result() != checks[path]:
+                raise incremental.Unusable(f"{path.name} differs from its recorded SHA-256")
+        # A table with no changed row is N-1's file again: its hash must be N-1's.
+        for files in tables:
+            for name in (f"{files.name}.csv", f"{files.name}.jsonl"):
+                unchecked = previous.folder / name not in checks
+                if unchecked and hashes[name] != recorded[name]["sha256"]:
+                    raise incremental.Unusable(f"{name} of update {number} was altered")
+
+
+def _recorded_zip_hash(path):
+    try:
+        return path.with_name(f"{path.name}.sha256").read_text().split()[0]
+    except (OSError, IndexError) as error:
+        raise incremental.Unusable(f"no checksum for {path.name}") from error
+
+
+def _write_delta_entries(folder, entries, answered):
+    """delta.jsonl from the regenerated rows, in table and download order."""
+    with (folder / "delta.jsonl").open("w", encoding="utf-8") as out:
+        for table, action, identifier, row in entries:
+            entry = {
+                "table": table,
+                "action": action,
+                "id": identifier,
+                "row": row,
+                "corrections": answered.get(identifier, []),
+            }
+            out.write(json.dumps(entry, ensure_ascii=False) + "\n")
+    return len(entries)
+
+
+def _finish(folder, update, tables, counts, today, executor):
+    """The readme files, the manifest (hashed in parallel), the zip, the index. Returns the hashes."""
+    (folder / "datapackage.json").write_text(
+        json.dumps(datapackage(update), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    (folder / "codebook.md").write_text(codebook(update), encoding="utf-8")
+    (folder / "CITATION.cff").write_text(citation_cff(update), encoding="utf-8")
+    names = [*table_files(), "delta.jsonl", "datapackage.json", "codebook.md", "CITATION.cff"]
+    hashing = {name: executor.submit(archive.sha256_of, folder / name) for name in names}
+    hashes = {}
+    written = []
+
+    def members():
+        for files in tables:
+            for ext, ranges, reuse in [
+                ("csv", files.csv_ranges(), files.csv_reuse),
+                ("jsonl", files.jsonl_ranges(), files.jsonl_reuse),
+            ]:
+                name = f"{files.name}.{ext}"
+                written.append(archive.Member(name, folder / name, ranges, reuse))
+                yield written[-1]
+        for name in [*names[len(table_files()) :], "manifest.json"]:
+            if name == "manifest.json":  # last: it lists every other file's hash
+                hashes.update({key: future.result() for key, future in hashing.items()})
+                _write_manifest(folder, update, counts, hashes)
+            path = folder / name
+            yield archive.Member(name, path, archive.byte_ranges(path.stat().st_size))
+
+    archive.write_zip(
+        folder / zip_name(update),
+        members(),
+        f"tot-insights-hub-update-{update.number}",
+        update.published_at.timetuple()[:6],
+        executor,
+    )
+    # The zip cannot list its own hash in the manifest it contains: a file beside it does.
+    digest = archive.sha256_of(folder / zip_name(update))
+    (folder / f"{zip_name(update)}.sha256").write_text(f"{digest}  {zip_name(update)}\n")
+    incremental.write_index(folder, tables, written, today)
+    return hashes
 
 
 def _order(identifier):
@@ -271,17 +400,16 @@ def citation_cff(update):
     )
 
 
-def _write_manifest(folder, update, counts):
+def _write_manifest(folder, update, counts, hashes):
     files = []
     for name in [*table_files(), "delta.jsonl", "datapackage.json", "codebook.md", "CITATION.cff"]:
-        data = (folder / name).read_bytes()
         stem = name.rsplit(".", 1)[0]
         files.append(
             {
                 "name": name,
                 "rows": counts.get(stem) if name.endswith((".csv", ".jsonl")) else None,
-                "bytes": len(data),
-                "sha256": hashlib.sha256(data).hexdigest(),
+                "bytes": (folder / name).stat().st_size,
+                "sha256": hashes[name],
             }
         )
     manifest = {
@@ -291,18 +419,3 @@ def _write_manifest(folder, update, counts):
         "files": files,
     }
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-
-
-def _write_zip(folder, update):
-    stamp = update.published_at.timetuple()[:6]
-    names = [*table_files(), "delta.jsonl", *README_NAMES]
-    with zipfile.ZipFile(folder / zip_name(update), "w", zipfile.ZIP_DEFLATED) as archive:
-        for name in names:
-            info = zipfile.ZipInfo(
-                f"tot-insights-hub-update-{update.number}/{name}", date_time=stamp
-            )
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, (folder / name).read_bytes())
-    # The zip cannot list its own hash in the manifest it contains: a file beside it does.
-    digest = hashlib.sha256((folder / zip_name(update)).read_bytes()).hexdigest()
-    (folder / f"{zip_name(update)}.sha256").write_text(f"{digest}  {zip_name(update)}\n")

@@ -124,3 +124,165 @@ def normalise(model, values):
         else:
             canonical[name] = to_json(python)
     return canonical
+
+
+# In bulk, for publishing many changes at once (editorial.services.apply_changes) ---
+
+CHUNK = 2000
+
+
+def _chunks(items):
+    items = list(items)
+    for start in range(0, len(items), CHUNK):
+        yield items[start : start + CHUNK]
+
+
+def fetch(model, pks):
+    """{pk: instance} of `model`, read in chunks (a relationship with its two firms)."""
+    queryset = model.objects.all()
+    related = [
+        field.name
+        for field in model._meta.concrete_fields
+        if field.is_relation and field.name in ("source_firm", "target_firm")
+    ]
+    if related:
+        queryset = queryset.select_related(*related)
+    records = {}
+    for chunk in _chunks(set(pks)):
+        records.update((record.pk, record) for record in queryset.filter(pk__in=chunk))
+    return records
+
+
+def _natural_keys(model, pks, field_name="pk"):
+    """{value of `field_name`: natural key} of the `model` records with those values."""
+    key = natural_key_name(model)
+    found = {}
+    for chunk in _chunks({pk for pk in pks if pk is not None}):
+        found.update(
+            model._base_manager.filter(**{f"{field_name}__in": chunk}).values_list(field_name, key)
+        )
+    return found
+
+
+class Snapshots:
+    """`snapshot` of many instances of one model, from one query per relation.
+
+    The foreign keys' natural keys and the many-to-many values are read for
+    all instances at once; `of(instance)` then gives what `snapshot` gives.
+    """
+
+    def __init__(self, model, instances):
+        instances = list(instances)
+        self.fields = editable_fields(model)
+        self.keys = {}  # field name -> {stored value: natural key}
+        self.many = {}  # field name -> {instance pk: sorted natural keys}
+        for name, field in self.fields.items():
+            if field.many_to_many:
+                through = field.remote_field.through
+                owner, other = field.m2m_field_name(), field.m2m_reverse_field_name()
+                key = natural_key_name(field.related_model)
+                values = {instance.pk: [] for instance in instances}
+                for chunk in _chunks(values):
+                    rows = through._base_manager.filter(**{f"{owner}_id__in": chunk}).values_list(
+                        f"{owner}_id", f"{other}__{key}"
+                    )
+                    for pk, natural in rows:
+                        values[pk].append(natural)
+                self.many[name] = {pk: sorted(keys) for pk, keys in values.items()}
+            elif field.is_relation:
+                self.keys[name] = _natural_keys(
+                    field.related_model,
+                    {getattr(instance, field.attname) for instance in instances},
+                    field.target_field.attname,
+                )
+
+    def of(self, instance):
+        result = {}
+        for name, field in self.fields.items():
+            if field.many_to_many:
+                result[name] = list(self.many[name].get(instance.pk, []))
+            elif field.is_relation:
+                value = getattr(instance, field.attname)
+                result[name] = None if value is None else self._key(name, field, value)
+            else:
+                result[name] = to_json(getattr(instance, field.attname))
+        return result
+
+    def _key(self, name, field, value):
+        known = self.keys[name]
+        if value not in known:  # a target the bulk read did not see (set since)
+            known.update(_natural_keys(field.related_model, [value], field.target_field.attname))
+        return known.get(value)
+
+    def after(self, instance, many, resolver):
+        """The snapshot once `many` ({name: pks}) is set; remembered for a later change."""
+        for name, pks in many.items():
+            reverse = resolver.reverse[name]
+            self.many[name][instance.pk] = sorted({reverse[pk] for pk in pks})
+        return self.of(instance)
+
+    def existing_foreign_keys(self, instance):
+        """Names of the foreign keys whose target is known to exist (no query needed to check)."""
+        return [
+            name
+            for name, field in self.fields.items()
+            if field.is_relation
+            and not field.many_to_many
+            and not field.get_limit_choices_to()
+            and getattr(instance, field.attname) in self.keys[name]
+        ]
+
+
+class Resolver:
+    """`assign` for many staged edits of one model, resolving natural keys in one query per relation."""
+
+    def __init__(self, model, proposals):
+        self.model = model
+        self.fields = editable_fields(model)
+        self.pks = {}  # field name -> {natural key: pk}
+        self.reverse = {}  # field name -> {pk: natural key}
+        wanted = {}
+        for proposed in proposals:
+            for name, value in proposed.items():
+                field = self.fields.get(name)
+                if field is None or not field.is_relation:
+                    continue
+                keys = (
+                    value or []
+                    if field.many_to_many
+                    else [value]
+                    if value not in (None, "")
+                    else []
+                )
+                wanted.setdefault(name, set()).update(keys)
+        for name, keys in wanted.items():
+            related = self.fields[name].related_model
+            key = natural_key_name(related)
+            pairs = {}
+            for chunk in _chunks(keys):
+                pairs.update(related.objects.filter(**{f"{key}__in": chunk}).values_list(key, "pk"))
+            self.pks[name] = pairs
+            self.reverse[name] = {pk: natural for natural, pk in pairs.items()}
+
+    def _resolve(self, name, key):
+        pk = self.pks.get(name, {}).get(key)
+        if pk is None:
+            related = self.fields[name].related_model
+            raise LookupError(f"no {related._meta.verbose_name} {key!r}")
+        return pk
+
+    def assign(self, instance, values):
+        """As `assign`: set the plain and foreign-key values, return the many-to-many ones."""
+        many = {}
+        for name, value in values.items():
+            field = self.fields.get(name)
+            if field is None:
+                raise LookupError(f"{self.model.__name__} has no editable field {name!r}")
+            if field.many_to_many:
+                many[name] = [self._resolve(name, key) for key in value or []]
+            elif field.is_relation:
+                python = None if value in (None, "") else self._resolve(name, value)
+                setattr(instance, field.attname, python)
+            else:
+                setattr(instance, field.attname, deserialize(self.model, name, value))
+        return many

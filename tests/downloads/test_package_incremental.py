@@ -1,0 +1,302 @@
+"""An update's package written from the previous one equals a full rebuild, byte for byte.
+
+Publishing writes update N's package from N-1's (downloads.incremental),
+regenerating only the rows that can differ. Over a series of updates that
+touch every table, withdraw and merge, move a citation, regrade a claim and
+let a reply deadline pass, each package is compared file by file with a full
+rebuild of the same update; and the incremental path is checked to have run.
+"""
+
+import datetime
+import io
+import json
+import zipfile
+from decimal import Decimal
+
+import pytest
+from django.db.models.functions import Now
+
+from downloads import archive, incremental, package
+from editorial import services
+from editorial.models import Update
+from entities.models import Firm, Relationship, SanctionsDesignation, Site
+from evidence.models import Citation, Claim, Source
+
+pytestmark = pytest.mark.django_db
+
+DAY = datetime.date(2026, 12, 1)
+
+
+@pytest.fixture
+def small_segments(monkeypatch):
+    """Segments of about two rows, so that the seed's small tables have many to reuse."""
+    monkeypatch.setattr(archive, "SEGMENT_ROWS", 2)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """The database's today, as the reply status sees it (evidence.reply), set by the test."""
+    today = {"day": DAY}
+
+    def as_sql(self, compiler, connection, **extra):
+        return "%s", [f"{today['day'].isoformat()} 12:00:00"]
+
+    for name in ("as_sql", "as_sqlite", "as_postgresql"):
+        monkeypatch.setattr(Now, name, as_sql, raising=False)
+    return today
+
+
+@pytest.fixture
+def builds(monkeypatch):
+    """Which build each publish used."""
+    used = []
+    real_full, real_incremental = package._build_full, package._build_incremental
+
+    def full(*args, **kwargs):
+        used.append("full")
+        return real_full(*args, **kwargs)
+
+    def incremental_build(*args, **kwargs):
+        result = real_incremental(*args, **kwargs)
+        used.append("incremental")
+        return result
+
+    monkeypatch.setattr(package, "_build_full", full)
+    monkeypatch.setattr(package, "_build_incremental", incremental_build)
+    return used
+
+
+@pytest.fixture
+def reused(monkeypatch):
+    """How many compressed segments each build copied from the previous zip."""
+    copied = []
+    real = archive._copier
+
+    def copier(*args):
+        copied.append(args)
+        return real(*args)
+
+    monkeypatch.setattr(archive, "_copier", copier)
+    return copied
+
+
+@pytest.fixture
+def editor(django_user_model):
+    return django_user_model.objects.create_user("editor", is_staff=True)
+
+
+def published_equals_full_rebuild(update, tmp_path):
+    changes = sorted(
+        update.changes.select_related("correction"),
+        key=lambda change: (services.APPLY_ORDER[change.action], change.pk),
+    )
+    rebuilt = package.build_package(
+        update,
+        answered=services.answered_corrections(changes),
+        full=True,
+        folder=tmp_path / f"full-{update.number}",
+    )
+    published = package.directory(update.number)
+    names = {path.name for path in published.iterdir()} - {incremental.INDEX}
+    assert names == {path.name for path in rebuilt.iterdir()} - {incremental.INDEX}
+    for name in sorted(names):
+        assert (published / name).read_bytes() == (rebuilt / name).read_bytes(), name
+    # The zip is an ordinary one: every member reads back as the file beside it.
+    with zipfile.ZipFile(published / package.zip_name(update)) as archive_file:
+        for info in archive_file.infolist():
+            name = info.filename.split("/", 1)[1]
+            assert archive_file.read(info) == (published / name).read_bytes(), name
+    return True
+
+
+def delta_of(number):
+    lines = (package.directory(number) / "delta.jsonl").read_text().splitlines()
+    return {(entry["table"], entry["action"], entry["id"]) for entry in map(json.loads, lines)}
+
+
+def test_every_incrementally_written_package_equals_a_full_rebuild_byte_for_byte(
+    small_segments, clock, builds, reused, seeded, editor, tmp_path
+):
+    counter = iter(range(100))
+
+    def publish(*changes):
+        builds.clear()
+        reused.clear()
+        update = services.publish_update(
+            change_ids=[change.pk for change in changes],
+            summary="Test",
+            idempotency_key=f"k{next(counter)}",
+        )
+        assert builds == ["incremental"], builds
+        assert reused, "no compressed segment was copied from the previous zip"
+        reused.clear()  # the full rebuild below copies none
+        assert published_equals_full_rebuild(update, tmp_path)
+        return update
+
+    def edit(model, public_id, **fields):
+        record = model.objects.get(public_id=public_id)
+        return services.stage_edit(record=record, fields=fields, user=editor)
+
+    def withdraw(model, public_id):
+        record = model.objects.get(public_id=public_id)
+        return services.stage_withdrawal(record=record, reason="Test withdrawal", user=editor)
+
+    # 2: an edit of every table, a new claim with its citation, a new source cited.
+    claim = services.stage_new(
+        model=Claim,
+        fields={"statement": "A new claim.", "claim_type": "presence", "firms": ["F0001"]},
+        user=editor,
+    )
+    source = services.stage_new(
+        model=Source,
+        fields={
+            "title": "A new independent report",
+            "publisher": "Another Monitor",
+            "kind": "ngo_report",
+            "language": "en",
+            "reliability": "A",
+            "archived_url": "https://archive.example.org/new",
+        },
+        user=editor,
+    )
+    update = publish(
+        claim,
+        source,
+        services.stage_new(
+            model=Citation,
+            fields={"claim": claim.public_id, "source": "SRC0001", "locator": "p. 1"},
+            user=editor,
+        ),
+        services.stage_new(
+            model=Citation,
+            fields={"claim": "C0002", "source": source.public_id, "locator": "p. 9"},
+            user=editor,
+        ),
+        edit(Firm, "F0001", description="Edited firm", sectors=["mining-machinery"]),
+        edit(Site, "S0001", description="Edited site"),
+        edit(Source, "SRC0002", title="=Edited source title"),
+        edit(Claim, "C0003", statement="Edited claim,\nover two lines", figure_low="12.50"),
+        edit(Citation, "CIT0001", locator="p. 77"),
+        edit(Relationship, "R0001", description="Edited relationship"),
+        edit(SanctionsDesignation, "D0001", reference="Edited reference"),
+    )
+    assert ("claims", "added", claim.public_id) in delta_of(update.number)
+    assert ("firms", "changed", "F0001") in delta_of(update.number)
+
+    # 3: a citation moves to another claim.
+    new_citation = Citation.objects.get(source__public_id=source.public_id)
+    update = publish(edit(Citation, new_citation.public_id, claim="C0004"))
+    assert {("claims", "changed", "C0002"), ("claims", "changed", "C0004")} <= delta_of(
+        update.number
+    )
+
+    # 4: the new source is withdrawn: its citation and the claim's source cell go.
+    update = publish(withdraw(Source, source.public_id))
+    assert ("citations", "withdrawn", new_citation.public_id) in delta_of(update.number)
+
+    # 5: firms withdrawn: claims lose a firm, relationships and a sanction drop out.
+    update = publish(withdraw(Firm, "F0004"), withdraw(Firm, "F0013"))
+    delta = delta_of(update.number)
+    assert ("sanctions", "withdrawn", "D0001") in delta
+    assert ("relationships", "withdrawn", "R0001") in delta
+
+    # 6: a merge, and a claim withdrawn (its citations leave the table).
+    services_claim = Claim.objects.public().exclude(public_id=claim.public_id).last()
+    update = publish(
+        services.stage_merge(
+            record=Firm.objects.get(public_id="F0002"),
+            into=Firm.objects.get(public_id="F0001"),
+            user=editor,
+        ),
+        withdraw(Claim, services_claim.public_id),
+    )
+    assert ("claims", "withdrawn", services_claim.public_id) in delta_of(update.number)
+
+    # 7: a disputing citation regrades its claim; a firm is contacted, deadline tomorrow.
+    waiting = (
+        Claim.objects.public().filter(firm_response="", firm_response_url="").first().public_id
+    )
+    update = publish(
+        services.stage_new(
+            model=Citation,
+            fields={
+                "claim": "C0005",
+                "source": "SRC0003",
+                "locator": "p. 3",
+                "stance": "disputes",
+            },
+            user=editor,
+        ),
+        edit(
+            Claim,
+            waiting,
+            reply_contacted_on=(DAY - datetime.timedelta(days=10)).isoformat(),
+            reply_deadline=(DAY + datetime.timedelta(days=1)).isoformat(),
+            reply_channel="email",
+        ),
+    )
+    assert Claim.objects.get(public_id="C0005").confidence == "disputed"
+    assert ("claims", "changed", "C0005") in delta_of(update.number)
+
+    # 8: three days later the deadline has passed: an unrelated edit's package
+    # must still rewrite that claim's reply status.
+    clock["day"] = DAY + datetime.timedelta(days=3)
+    update = publish(edit(Firm, "F0003", description="Three days later"))
+    assert ("claims", "changed", waiting) in delta_of(update.number)
+    row = next(
+        json.loads(line)
+        for line in (package.directory(update.number) / "claims.jsonl").read_text().splitlines()
+        if json.loads(line)["id"] == waiting
+    )
+    assert row["reply_status"] == "no_response_by_deadline"
+    assert Claim.objects.get(public_id="C0003").figure_low == Decimal("12.50")
+
+
+def test_a_missing_or_altered_previous_package_falls_back_to_the_full_build(
+    builds, seeded, editor, tmp_path
+):
+    previous = package.directory(1)
+    (previous / "claims.csv").write_bytes((previous / "claims.csv").read_bytes()[:-3] + b"xx\n")
+    change = services.stage_edit(
+        record=Firm.objects.get(public_id="F0001"), fields={"description": "X"}, user=editor
+    )
+    builds.clear()
+    update = services.publish_update(change_ids=[change.pk], summary="T", idempotency_key="a")
+    assert builds == ["full"]
+    assert published_equals_full_rebuild(update, tmp_path)
+
+    (package.directory(2) / incremental.INDEX / "meta.json").unlink()
+    change = services.stage_edit(
+        record=Firm.objects.get(public_id="F0001"), fields={"description": "Y"}, user=editor
+    )
+    builds.clear()
+    services.publish_update(change_ids=[change.pk], summary="T", idempotency_key="b")
+    assert builds == ["full"]
+
+
+def test_the_segmented_zip_reads_back_with_any_unzip(seeded):
+    update = Update.objects.get(number=1)
+    data = (package.directory(1) / package.zip_name(update)).read_bytes()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive_file:
+        assert archive_file.testzip() is None
+
+
+def test_build_package_compare_checks_the_latest_package_against_a_full_rebuild(seeded, editor):
+    from django.core.management import CommandError, call_command
+
+    change = services.stage_edit(
+        record=Firm.objects.get(public_id="F0001"), fields={"description": "Z"}, user=editor
+    )
+    services.publish_update(change_ids=[change.pk], summary="T", idempotency_key="c")
+    out = io.StringIO()
+    call_command("build_package", "2", "--compare", stdout=out)
+    assert "equals a full rebuild" in out.getvalue()
+    with pytest.raises(CommandError, match="not the latest"):
+        call_command("build_package", "1", "--compare", stdout=io.StringIO())
+
+    firms = package.directory(2) / "firms.jsonl"
+    firms.write_bytes(firms.read_bytes().replace(b"Z", b"z", 1))
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="differs"):
+        call_command("build_package", "2", "--compare", stdout=out)
+    assert "firms.jsonl: differs" in out.getvalue()
