@@ -11,7 +11,7 @@ citation of it.
 """
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
@@ -49,14 +49,49 @@ def _source_counts():
 
 
 def _refresh(model, counts, pks):
-    records = model.objects.all()
     if pks is not None:
         pks = set(pks)
         if not pks:
             return
         if len(pks) <= MAX_LISTED:
-            records = records.filter(pk__in=pks)
-    records.update(claim_count=counts())
+            model.objects.filter(pk__in=pks).update(claim_count=counts())
+            return
+    _refresh_all(model)
+
+
+# Every record at once: one grouped count joined in (UPDATE ... FROM, which
+# PostgreSQL and SQLite 3.33+ both run), not a subquery per record (67 s for
+# 50,000 sources at a million claims).
+GROUPED = {
+    "site": (
+        "SELECT cs.site_id AS record, COUNT(*) AS n FROM {claim_sites} cs "
+        "JOIN {claims} c ON c.id = cs.claim_id WHERE c.status = %s GROUP BY cs.site_id",
+        1,
+    ),
+    "source": (
+        "SELECT ci.source_id AS record, COUNT(DISTINCT ci.claim_id) AS n FROM {citations} ci "
+        "JOIN {claims} c ON c.id = ci.claim_id WHERE ci.status = %s AND c.status = %s "
+        "GROUP BY ci.source_id",
+        2,
+    ),
+}
+
+
+def _refresh_all(model):
+    tables = {
+        "claims": Claim._meta.db_table,
+        "claim_sites": Claim.sites.through._meta.db_table,
+        "citations": Citation._meta.db_table,
+    }
+    grouped, statuses = GROUPED[model._meta.model_name]
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET claim_count = 0 WHERE claim_count <> 0")
+        cursor.execute(
+            f"UPDATE {table} SET claim_count = counted.n FROM ({grouped.format(**tables)}) "
+            f"AS counted WHERE {table}.id = counted.record",
+            [Status.PUBLISHED] * statuses,
+        )
 
 
 @transaction.atomic
