@@ -446,10 +446,12 @@ def _publish(*, change_ids, summary, notes, published_by, idempotency_key):
     update.batch.finish()
     del update.batch  # the records read for it are not the caller's to keep
     regraded = regrade_claims(update, pending, published_by)
-    # The stored counts of the firm and claim lists follow what this update changed.
-    facts.refresh_for_update(update)
-    tally.refresh_for_update(update)
-    claim_counts.refresh_for_update(update)
+    # The stored counts of the lists follow what this update changed, read from
+    # the applied changes in memory (their diffs say what moved).
+    applied = [*pending, *regraded]
+    facts.refresh_for_update(applied)
+    tally.refresh_for_update(applied)
+    claim_counts.refresh_for_update(applied)
     check_public_invariants(claims=claims_to_check(pending))
 
     update.added = sum(change.action == Change.Action.CREATE for change in pending)

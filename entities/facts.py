@@ -74,23 +74,23 @@ def rebuild(*, firm_ids=None):
         )
 
 
-def refresh_for_update(update):
-    """Rebuild the facts of the firms whose claims `update` changed where the facts look.
+def refresh_for_update(changes):
+    """Rebuild the facts of the firms whose claims `changes` changed where the facts look.
 
-    Called by the publishing transaction once every change is applied (and
+    `changes` are an update's applied changes, diffs written. Called by the
+    publishing transaction once every change is applied (and
     claims regraded): the changes' diffs say which claims moved, and a claim
     taken off a firm is found through the firms it had before.
     """
-    from editorial.models import Change
-    from evidence.models import Claim
-
-    claim_pks, firm_public_ids = set(), set()
     from django.contrib.contenttypes.models import ContentType
 
-    changes = Change.objects.filter(
-        update=update, content_type=ContentType.objects.get_for_model(Claim)
-    ).only("object_id", "diff")
+    from evidence.models import Claim
+
+    claim_type = ContentType.objects.get_for_model(Claim).pk
+    claim_pks, firm_public_ids = set(), set()
     for change in changes:
+        if change.content_type_id != claim_type:
+            continue
         moved = [entry for entry in change.diff if entry["field"] in CLAIM_FIELDS]
         if moved:
             claim_pks.add(change.object_id)

@@ -101,26 +101,21 @@ def refresh(*, site_ids=None, source_ids=None, everything=False):
     _refresh(Source, _source_counts, None if everything else source_ids or ())
 
 
-def refresh_for_update(update):
-    """Recount what `update` can have changed, from its changes' diffs.
+def refresh_for_update(changes):
+    """Recount what an update's `changes` (applied, diffs written) can have changed.
 
     A claim published, withdrawn or moved between sites changes its sites'
     counts, and the counts of the sources it cites; a citation published,
     withdrawn or moved changes its source's (before and after).
     """
-    from editorial.models import Change
-
+    claim_type = ContentType.objects.get_for_model(Claim).pk
+    citation_type = ContentType.objects.get_for_model(Citation).pk
     claim_pks, site_keys, citation_pks, source_keys = set(), set(), set(), set()
-    changes = Change.objects.filter(
-        update=update,
-        content_type__in=[
-            ContentType.objects.get_for_model(Claim),
-            ContentType.objects.get_for_model(Citation),
-        ],
-    ).select_related("content_type")
     for change in changes:
+        if change.content_type_id not in (claim_type, citation_type):
+            continue
         fields = {entry["field"]: entry for entry in change.diff}
-        if change.content_type.model_class() is Claim:
+        if change.content_type_id == claim_type:
             if "status" in fields or "sites" in fields:
                 claim_pks.add(change.object_id)
             site_keys.update(fields.get("sites", {}).get("before") or [])

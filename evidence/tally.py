@@ -47,14 +47,15 @@ def rebuild():
         cursor.execute(f"INSERT INTO {table} ({', '.join(COLUMNS)}, year, claims) {select}", params)
 
 
-def refresh_for_update(update):
-    """Rebuild the tally when `update` changed a claim's status, date or a column of the tally."""
-    from editorial.models import Change
-
-    diffs = Change.objects.filter(
-        update=update, content_type=ContentType.objects.get_for_model(Claim)
-    ).values_list("diff", flat=True)
-    if any(entry["field"] in CLAIM_FIELDS for diff in diffs for entry in diff):
+def refresh_for_update(changes):
+    """Rebuild the tally when an update's `changes` moved a claim's status, date or tally column."""
+    claim_type = ContentType.objects.get_for_model(Claim).pk
+    if any(
+        entry["field"] in CLAIM_FIELDS
+        for change in changes
+        if change.content_type_id == claim_type
+        for entry in change.diff
+    ):
         rebuild()
 
 
