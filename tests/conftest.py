@@ -16,6 +16,36 @@ settings.register_profile(
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
+def pytest_collection_modifyitems(items):
+    """Refuse a transactional test that does not roll back by serialization.
+
+    A transactional test ends by flushing every table. With serialized
+    rollback that flush leaves out the post-migrate signal, and the next test
+    restores what the migrations made with its primary keys. Without it the
+    signal recreates the content types under new ids, and the next serialized
+    restore in the same worker fails on a duplicate key: mixing the two
+    breaks tests that pass alone. One such test is enough, whatever runs next.
+    """
+    offenders = [item.nodeid for item in items if transactional_without_serialized_rollback(item)]
+    if offenders:
+        raise pytest.UsageError(
+            "transactional tests must use serialized_rollback=True (tests/conftest.py): "
+            + ", ".join(offenders)
+        )
+
+
+def transactional_without_serialized_rollback(item):
+    # By its marker only: requested through fixtures (transactional_db,
+    # django_db_serialized_rollback) the rollback can be set up too late.
+    fixtures = getattr(item, "fixturenames", ())
+    marker = item.get_closest_marker("django_db")
+    if marker is None:
+        return "transactional_db" in fixtures or "live_server" in fixtures
+    serialized = marker.kwargs.get("serialized_rollback", False)
+    transactional = marker.kwargs.get("transaction", False) or "transactional_db" in fixtures
+    return transactional and not serialized
+
+
 @pytest.fixture
 def seeded(db):
     """The seed dataset, loaded as `make run` loads it."""

@@ -1,5 +1,6 @@
 """factory_boy factories: the smallest valid published record of each kind."""
 
+import contextlib
 import csv
 import datetime
 import io
@@ -14,6 +15,62 @@ from evidence import claim_counts
 from evidence import tally as claim_tally
 from evidence.models import Citation, Claim, Source
 from hub.models import Status
+
+
+class StoredCounts:
+    """Recount the stored numbers (firm facts, tally, site and source counts) as a publish would.
+
+    A factory recounts after each record it makes; inside `counts_deferred()`
+    it only notes what to recount, and the block's end recounts it once. A
+    test that builds hundreds of claims would otherwise rebuild the tally and
+    the hub firm's facts once per claim, quadratic in its size.
+    """
+
+    def __init__(self):
+        self.firm_ids, self.site_ids, self.source_ids = set(), set(), set()
+        self.tally = False
+
+    def note(self, *, firm_ids=(), site_ids=(), source_ids=(), tally=False):
+        self.firm_ids.update(firm_ids)
+        self.site_ids.update(site_ids)
+        self.source_ids.update(source_ids)
+        self.tally = self.tally or tally
+
+    def recount(self):
+        if self.firm_ids:
+            facts.rebuild(firm_ids=sorted(self.firm_ids))
+        if self.site_ids or self.source_ids:
+            claim_counts.refresh(site_ids=sorted(self.site_ids), source_ids=sorted(self.source_ids))
+        if self.tally:
+            claim_tally.rebuild()
+        self.__init__()
+
+
+_deferred = None
+
+
+def recount(**changed):
+    if _deferred is not None:
+        _deferred.note(**changed)
+    else:
+        counts = StoredCounts()
+        counts.note(**changed)
+        counts.recount()
+
+
+@contextlib.contextmanager
+def counts_deferred():
+    """Make many records, then recount the stored numbers once, when the block ends."""
+    global _deferred
+    if _deferred is not None:
+        yield
+        return
+    _deferred = StoredCounts()
+    try:
+        yield
+        _deferred.recount()
+    finally:
+        _deferred = None
 
 
 class SectorFactory(factory.django.DjangoModelFactory):
@@ -91,18 +148,18 @@ class ClaimFactory(factory.django.DjangoModelFactory):
         if create and extracted:
             self.firms.set(extracted)
             # What publishing would do: the firms' claim facts follow their claims.
-            facts.rebuild(firm_ids=[firm.pk for firm in extracted])
+            recount(firm_ids=[firm.pk for firm in extracted])
 
     @factory.post_generation
     def sites(self, create, extracted, **kwargs):
         if create and extracted:
             self.sites.set(extracted)
-            claim_counts.refresh(site_ids=[site.pk for site in extracted])
+            recount(site_ids=[site.pk for site in extracted])
 
     @factory.post_generation
     def tally(self, create, extracted, **kwargs):
         if create:
-            claim_tally.rebuild()  # as publishing would
+            recount(tally=True)  # as publishing would
 
     @factory.post_generation
     def cite(self, create, extracted, **kwargs):
@@ -125,7 +182,7 @@ class CitationFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def counted(self, create, extracted, **kwargs):
         if create:
-            claim_counts.refresh(source_ids=[self.source_id])  # as publishing would
+            recount(source_ids=[self.source_id])  # as publishing would
 
 
 class RelationshipFactory(factory.django.DjangoModelFactory):

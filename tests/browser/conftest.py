@@ -1,6 +1,5 @@
 """Real-browser tests: Playwright driving Debian's Chromium (never a downloaded browser)."""
 
-import importlib
 import io
 import os
 from pathlib import Path
@@ -32,10 +31,38 @@ def browser():
 
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium is not at {CHROMIUM}: apt-get install chromium (see .ci/run)")
+    serialized = serialized_contents()
     with sync_playwright() as playwright:
+        keep_serialized_contents(serialized)
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+def serialized_contents():
+    """What each test database held after its migrations, kept for serialized rollback."""
+    from django.db import connections
+
+    return {
+        alias: connections[alias]._test_serialized_contents
+        for alias in connections
+        if hasattr(connections[alias], "_test_serialized_contents")
+    }
+
+
+def keep_serialized_contents(serialized):
+    """Give the connections seen once Playwright runs what the earlier ones had.
+
+    Playwright's sync API runs an event loop in the test thread. Django keeps
+    its connections in an asgiref Local, which in a thread with a running
+    loop is a context variable: from then on the tests of this worker get
+    new connection objects, without the contents serialized at setup, and
+    their serialized rollback would silently restore nothing.
+    """
+    from django.db import connections
+
+    for alias, contents in serialized.items():
+        connections[alias]._test_serialized_contents = contents
 
 
 @pytest.fixture
@@ -48,31 +75,19 @@ def page(browser):
 
 @pytest.fixture
 def seeded_live(transactional_db, live_server, settings):
-    """The seed data behind a live server, and the staff groups.
+    """The seed data behind a live server.
 
-    Transactional tests end by flushing every table, the groups the data
-    migration made included; they are made again here from the migration's
-    own definition. A browser fills the correction form faster than a person,
-    and every test posts from 127.0.0.1: no minimum form age, a high rate.
+    The test modules mark their tests transactional with serialized rollback
+    (tests/conftest.py says why), so the migrations' staff groups are there.
+    Requested through a fixture instead, the rollback can be missed: pytest-django's
+    live-server helper sets the database up before this fixture is seen.
+    A browser fills the correction form faster than a person, and every test
+    posts from 127.0.0.1: no minimum form age, a high rate.
     """
     settings.HUB_FORM_MIN_SECONDS = 0
     settings.HUB_CORRECTION_RATES = ["1000/m"]
-    ensure_staff_groups()
     call_command("load_seeds", stdout=io.StringIO())
     return live_server
-
-
-def ensure_staff_groups():
-    from django.contrib.auth.models import Group, Permission
-
-    migration = importlib.import_module("editorial.migrations.0002_staff_groups")
-    for name, wanted in migration.GROUPS.items():
-        group, created = Group.objects.get_or_create(name=name)
-        if created:
-            group.permissions.set(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-                for app_label, codename in wanted
-            )
 
 
 @pytest.fixture

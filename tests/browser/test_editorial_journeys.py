@@ -13,6 +13,10 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import staff_log_in
 
+# Every browser test serves its pages from a live server: a transactional test,
+# rolled back by serialization like every other (tests/conftest.py).
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
 PASSWORD = "a-long-test-password-42"
 
 

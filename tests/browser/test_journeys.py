@@ -2,7 +2,12 @@
 
 import re
 
+import pytest
 from playwright.sync_api import expect
+
+# Every browser test serves its pages from a live server: a transactional test,
+# rolled back by serialization like every other (tests/conftest.py).
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_a_visitor_filters_by_stage_opens_sany_and_follows_a_footnote_to_its_source(

@@ -9,6 +9,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+# Every browser test serves its pages from a live server: a transactional test,
+# rolled back by serialization like every other (tests/conftest.py).
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
 
 @pytest.fixture
 def console_errors(page):

@@ -360,7 +360,6 @@ def test_a_running_job_page_shows_progress_and_refreshes_itself(client, editor):
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_large_import_runs_in_a_background_thread(django_user_model, monkeypatch):
-    # Other transactional tests flush the editor group away: grant the permission itself.
     user = django_user_model.objects.create_user("thread", is_staff=True)
     user.user_permissions.add(Permission.objects.get(codename="stage_change"))
     client = Client()

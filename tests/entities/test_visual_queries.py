@@ -17,6 +17,7 @@ from tests.factories import (
     RelationshipFactory,
     SiteFactory,
     SourceFactory,
+    counts_deferred,
 )
 
 MAX_QUERIES = {
@@ -40,23 +41,24 @@ def build(size):
         longitude=Decimal("37.5"),
         coordinate_precision="exact",
     )
-    for n in range(size):
-        firm = FirmFactory()
-        site = SiteFactory(
-            latitude=Decimal("46") + Decimal(n % 100) / 100,
-            longitude=Decimal("35") + Decimal(n % 50) / 10,
-            coordinate_precision=["exact", "locality", "region"][n % 3],
-        )
-        ClaimFactory(
-            firms=[firm, hub_firm],
-            sites=[site, hub_site],
-            date_start=datetime.date(2014 + n % 12, 1 + n % 12, 1),
-            date_precision=["day", "month", "year"][n % 3],
-            stage=1 + n % 3,
-            cite=source,
-        )
-        relationship = RelationshipFactory(source_firm=firm, target_firm=hub_firm)
-        CitationFactory(relationship=relationship, source=source)
+    with counts_deferred():
+        for n in range(size):
+            firm = FirmFactory()
+            site = SiteFactory(
+                latitude=Decimal("46") + Decimal(n % 100) / 100,
+                longitude=Decimal("35") + Decimal(n % 50) / 10,
+                coordinate_precision=["exact", "locality", "region"][n % 3],
+            )
+            ClaimFactory(
+                firms=[firm, hub_firm],
+                sites=[site, hub_site],
+                date_start=datetime.date(2014 + n % 12, 1 + n % 12, 1),
+                date_precision=["day", "month", "year"][n % 3],
+                stage=1 + n % 3,
+                cite=source,
+            )
+            relationship = RelationshipFactory(source_firm=firm, target_firm=hub_firm)
+            CitationFactory(relationship=relationship, source=source)
     return hub_firm, hub_site
 
 

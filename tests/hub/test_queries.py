@@ -13,6 +13,7 @@ from tests.factories import (
     SectorFactory,
     SiteFactory,
     SourceFactory,
+    counts_deferred,
 )
 
 # The ceilings: measured, then pinned. A change that adds a query per row
@@ -62,15 +63,16 @@ def build(size):
     hub_site = SiteFactory(name_en="Hub Site")
     hub_source = SourceFactory(title="Hub Source")
     DesignationFactory(firm=hub_firm, source=hub_source)
-    for _ in range(size):
-        firm = FirmFactory()
-        firm.sectors.add(sector)
-        claim = ClaimFactory(
-            firms=[firm, hub_firm], sites=[SiteFactory(), hub_site], cite=hub_source
-        )
-        ClaimFactory(firms=[firm], cite=SourceFactory())
-        RelationshipFactory(source_firm=firm, target_firm=hub_firm)
-        assert claim.citations.count() == 1
+    with counts_deferred():
+        for _ in range(size):
+            firm = FirmFactory()
+            firm.sectors.add(sector)
+            claim = ClaimFactory(
+                firms=[firm, hub_firm], sites=[SiteFactory(), hub_site], cite=hub_source
+            )
+            ClaimFactory(firms=[firm], cite=SourceFactory())
+            RelationshipFactory(source_firm=firm, target_firm=hub_firm)
+            assert claim.citations.count() == 1
     return hub_firm, hub_site, hub_source, sector
 
 
