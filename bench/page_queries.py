@@ -1,6 +1,6 @@
 """Where an uncached page's time goes: its SQL, query by query, and the rest.
 
-    python -m bench.page_queries /firms/?stage=1 [/search/?q=Huaxin ...] [--runs 7]
+    python -m bench.page_queries /firms/?stage=1 [/search/?q=Huaxin ...] [--runs 7] [--profile]
 
 Requests each path in-process (Django's test client, no cache) against the
 benchmark database (BENCH_SITE_DATABASE_URL, default hub_bench_site; build it
@@ -23,6 +23,7 @@ def main():
     parser.add_argument("paths", nargs="+")
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--sql-chars", type=int, default=110)
+    parser.add_argument("--profile", action="store_true", help="and a pyinstrument profile of each")
     args = parser.parse_args()
     os.environ.update(
         DATABASE_URL=os.environ.get("BENCH_SITE_DATABASE_URL", DEFAULT_URL),
@@ -49,11 +50,20 @@ def main():
                 totals.append((time.perf_counter() - started) * 1000)
             per_query.append([(float(q["time"]) * 1000, q["sql"]) for q in captured])
         total = statistics.median(totals)
-        times = [statistics.median(run[i][0] for run in per_query) for i in range(len(per_query[0]))]
+        times = [
+            statistics.median(run[i][0] for run in per_query) for i in range(len(per_query[0]))
+        ]
         print(f"{path}: {response.status_code}, median {total:.0f} ms, {len(times)} queries")
-        for ms, (_, sql) in zip(times, per_query[0]):
+        for ms, (_, sql) in zip(times, per_query[0], strict=True):
             print(f"  {ms:7.1f} ms  {' '.join(sql.split())[: args.sql_chars]}")
         print(f"  {total - sum(times):7.1f} ms  outside SQL")
+        if args.profile:
+            from pyinstrument import Profiler
+
+            profiler = Profiler(interval=0.0005)
+            with profiler:
+                client.get(path)
+            print(profiler.output_text(unicode=False, color=False, show_all=False))
 
 
 if __name__ == "__main__":

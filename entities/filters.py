@@ -104,34 +104,35 @@ def sanctioned_q():
     return Exists(SanctionsDesignation.objects.public().in_force().filter(firm=OuterRef("pk")))
 
 
-def count_sanctioned(queryset):
-    counts = {"yes": queryset.filter(sanctioned_q()).count()}
-    counts["no"] = queryset.count() - counts["yes"]
-    return counts
+def counts_of_claim_facts(queryset, facets):
+    """Firms per region, type and grade of their published claims, for the facets at once."""
+    rows = (
+        FirmClaimFact.objects.filter(
+            facet__in=[facet.name for facet in facets], firm__in=queryset.values("pk")
+        )
+        .order_by()
+        .values_list("facet", "value")
+        .annotate(n=Count("firm"))
+    )
+    counts = {facet.name: {} for facet in facets}
+    for facet, value, n in rows:
+        counts[facet][value] = n
+    return counts, None  # a firm has claims in several regions: no total
 
 
-def count_european(queryset):
-    counts = Facet("european", column="european_presence").counts(queryset)
-    return {
-        "yes": counts.get("True", 0),
-        "no": counts.get("False", 0),
-        "unknown": counts.get("", 0),
-    }
-
-
-def counts_of_claim_facts(facet):
-    """Facet counter: firms per region (type, grade) of their published claims."""
+def claim_fact_facet(name):
+    """A facet counted from the firms' claim facts (alone when its filter is in use)."""
 
     def count(queryset):
-        rows = (
-            FirmClaimFact.objects.filter(facet=facet, firm__in=queryset.values("pk"))
-            .order_by()
-            .values_list("value")
-            .annotate(n=Count("firm"))
-        )
-        return dict(rows)
+        return counts_of_claim_facts(queryset, [facet])[0][name]
 
-    return count
+    facet = Facet(name, count=count, together=counts_of_claim_facts)
+    return facet
+
+
+def counted_firms():
+    """The public firms, as the facets count them (a sanctioned flag to group by)."""
+    return Firm.objects.public().annotate(is_sanctioned=sanctioned_q())
 
 
 def firm_facets():
@@ -141,11 +142,15 @@ def firm_facets():
         Facet("ownership"),
         Facet("sector", column="sectors__slug"),
         Facet("country"),
-        Facet("sanctioned", count=count_sanctioned),
-        Facet("european", count=count_european),
-        Facet("region", count=counts_of_claim_facts("region")),
-        Facet("claim_type", count=counts_of_claim_facts("claim_type")),
-        Facet("confidence", count=counts_of_claim_facts("confidence")),
+        Facet("sanctioned", column="is_sanctioned", values={"True": "yes", "False": "no"}),
+        Facet(
+            "european",
+            column="european_presence",
+            values={"True": "yes", "False": "no", "": "unknown"},
+        ),
+        claim_fact_facet("region"),
+        claim_fact_facet("claim_type"),
+        claim_fact_facet("confidence"),
     ]
 
 

@@ -13,6 +13,7 @@ from .filters import (
     FirmFilter,
     RelationshipFilter,
     SiteFilter,
+    counted_firms,
     firm_facets,
     site_facets,
 )
@@ -24,7 +25,7 @@ FIRM_LIST = ListSpec(
     filterset_class=FirmFilter,
     queryset=lambda: Firm.objects.public().for_list(),
     facets=firm_facets,
-    counted=lambda: Firm.objects.public(),
+    counted=counted_firms,
 )
 # Relationships and designations have no list page of their own (they show on
 # firm profiles and the network page), only the CSV and JSON twins.

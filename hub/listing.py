@@ -7,6 +7,7 @@ facet, one count and one page, whatever the size of the data.
 """
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property, partial
 
@@ -30,23 +31,63 @@ class Facet:
     """A filter whose choices are shown with their result counts.
 
     `count` maps a queryset of the listed model (already filtered by every
-    other facet) to {value: number of results}. The default counts the
-    values of a plain column of the same name as the filter.
+    other facet) to {value: number of results}. By default the facet counts
+    a column of the same name as the filter, or `column`; `values` renames
+    the counted values to the filter's (True to "yes").
+
+    Facets whose filters are not in use all count over the same rows (the
+    list's), so those with the same `together` counter are counted by one
+    query: (queryset, facets) -> ({facet name: {value: n}}, the number of
+    rows or None). A plain column of the model is counted together with the
+    others by default; a facet through a join or with its own `count` is not.
     """
 
     name: str
     column: str = ""
     count: object = None
+    values: dict = None
+    together: object = None
+
+    def __post_init__(self):
+        if self.together is None and self.count is None and "__" not in self.field:
+            self.together = count_columns
+
+    @property
+    def field(self):
+        return self.column or self.name
 
     def counts(self, queryset):
         if self.count is not None:
             return self.count(queryset)
-        rows = (
-            queryset.order_by()
-            .values_list(self.column or self.name)
-            .annotate(n=Count("pk", distinct=True))
-        )
-        return {str(value) if value is not None else "": n for value, n in rows}
+        rows = queryset.order_by().values_list(self.field).annotate(n=Count("pk", distinct=True))
+        return self.renamed({value_key(value): n for value, n in rows})
+
+    def renamed(self, counts):
+        if not self.values:
+            return counts
+        return {self.values.get(value, value): n for value, n in counts.items()}
+
+
+def value_key(value):
+    """A counted value as the filter's choices spell it ("" for none)."""
+    return str(value) if value is not None else ""
+
+
+def count_columns(queryset, facets):
+    """Count several single-valued columns in one query, grouped by all of them at once.
+
+    Every row has one value of each column, so any column's counts add up
+    to the number of rows, which comes back too.
+    """
+    fields = [facet.field for facet in facets]
+    rows = queryset.order_by().values_list(*fields).annotate(n=Count("pk", distinct=True))
+    counts = {facet.name: Counter() for facet in facets}
+    total = 0
+    for *values, n in rows:
+        total += n
+        for facet, value in zip(facets, values, strict=True):
+            counts[facet.name][value_key(value)] += n
+    return {facet.name: facet.renamed(dict(counts[facet.name])) for facet in facets}, total
 
 
 def filtered_without(filterset, skip, queryset=None):
@@ -68,32 +109,61 @@ def apply_facet_counts(filterset, facets, counted=None, tally=None):
     "stage 1" still shows how many results "stage 2" would give. `counted`
     is the queryset to count over, when leaner than the filterset's own;
     `tally`, when given, counts instead (see evidence.tally).
+
+    Returns the number of rows the list holds when counting found it on the
+    way (see `Facet.together`), else None.
     """
     model = filterset.queryset.model
+    in_use = {name for name, _ in filter_params(filterset)}
+    counts, together, total = {}, {}, None
     for facet in facets:
         if tally is not None:
-            counts = tally.count(filterset, skip=facet.name, by=facet.column or facet.name)
+            counts[facet.name] = tally.count(filterset, skip=facet.name, by=facet.field)
+        elif facet.together is not None and facet.name not in in_use:
+            together.setdefault(facet.together, []).append(facet)
         else:
-            counts = _counted_facet(filterset, facet, model, counted)
+            counts[facet.name] = _counted_facet(filterset, facet, model, counted)
+    for counter, members in together.items():
+        found, rows = _counted_together(filterset, counter, members, model, counted)
+        counts.update(found)
+        total = rows if rows is not None else total
+    for facet in facets:
         form_field = filterset.form.fields[facet.name]
         # The field adds its own empty choice ("Any") back when choices are set.
         form_field.choices = [
-            (value, f"{label} ({counts.get(str(value), 0)})")
+            (value, f"{label} ({counts[facet.name].get(str(value), 0)})")
             for value, label in form_field.choices
             if value != ""
         ]
+    return total
 
 
-def _counted_facet(filterset, facet, model, counted):
-    base = filtered_without(filterset, facet.name, counted)
+def _counting_base(filterset, skip, model, counted):
+    base = filtered_without(filterset, skip, counted)
     if counted is None:
         # The page's own queryset: its annotations' joins stay in a subquery.
         base = model.objects.filter(pk__in=base.values("pk"))
+    return base
+
+
+def _counted_facet(filterset, facet, model, counted):
+    base = _counting_base(filterset, facet.name, model, counted)
     # Counted once per published update and combination of the other filters.
     return cached_count(
         ("facet", type(filterset).__qualname__, model._meta.label, facet.name),
         filter_params(filterset, skip=facet.name),
         lambda: facet.counts(base),
+    )
+
+
+def _counted_together(filterset, counter, facets, model, counted):
+    # None of these facets' filters is in use: their counts are all over the list's rows.
+    base = _counting_base(filterset, None, model, counted)
+    names = tuple(facet.name for facet in facets)
+    return cached_count(
+        ("facets", type(filterset).__qualname__, model._meta.label, names),
+        filter_params(filterset),
+        lambda: counter(base, facets),
     )
 
 
@@ -207,10 +277,12 @@ def render_list(request, spec, context=None):
     if not filterset.is_valid():
         return render(request, spec.template, {**context, "page": None, "count": 0}, status=400)
     tally = spec.tally if spec.tally is not None and spec.tally.covers(filterset) else None
-    apply_facet_counts(filterset, spec.facets(), spec.counted and spec.counted(), tally)
+    total = apply_facet_counts(filterset, spec.facets(), spec.counted and spec.counted(), tally)
     rows = with_unique_ordering(filterset.qs)
     if tally is not None:
         count = partial(tally.count, filterset)
+    elif total is not None:
+        count = partial(int, total)  # found while counting the facets
     else:
         count = partial(
             cached_count,

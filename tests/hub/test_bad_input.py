@@ -68,15 +68,12 @@ def raw_query(items):
     return "&".join(f"{quote(name)}={quote(value, safe='%')}" for name, value in items)
 
 
-@pytest.fixture(scope="module")
-def some_data(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        firm = FirmFactory(name_en="Fuzz Target Co")
-        ClaimFactory(firms=[firm], sites=[SiteFactory()])
-        yield
-        from django.core.management import call_command
-
-        call_command("flush", interactive=False, verbosity=0)
+@pytest.fixture
+def some_data(db):
+    # In the test's own transaction: a flush at the end of a module would take
+    # the migrations' staff groups and content types with it.
+    firm = FirmFactory(name_en="Fuzz Target Co")
+    ClaimFactory(firms=[firm], sites=[SiteFactory()])
 
 
 @pytest.mark.django_db

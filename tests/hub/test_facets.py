@@ -12,7 +12,14 @@ from urllib.parse import urlencode
 import pytest
 
 from entities.models import Firm, Site
-from tests.factories import ClaimFactory, FirmFactory, SectorFactory, SiteFactory
+from tests.factories import (
+    ClaimFactory,
+    DesignationFactory,
+    FirmFactory,
+    SectorFactory,
+    SiteFactory,
+    SourceFactory,
+)
 
 SELECT = re.compile(r'<select name="(\w+)"[^>]*>(.*?)</select>', re.DOTALL)
 OPTION = re.compile(r'<option value="([^"]+)"[^>]*>[^<]*\((\d+)\)</option>')
@@ -101,6 +108,48 @@ def test_firm_facets_through_claims_and_sectors_count_what_choosing_them_gives(c
     assert result_count(client, "/firms/", params) == 2  # F9001 and F9002 (row 7)
     counts, _ = assert_facets_match_results(client, "/firms/", params)
     assert counts["sector"] == {"mining": 2, "telecom": 2}  # F9001, F9003 (row 7)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"stage": "1"},
+        {"sanctioned": "no", "country": "CN"},
+        {"european": "unknown", "region": "luhansk", "ownership": "private"},
+    ],
+)
+def test_firm_facets_counted_together_or_alone_count_what_choosing_them_gives(client, params):
+    # The facets whose filters are not in use are counted by one query per kind
+    # (columns, claim facts); those in use by one each. Either way, what
+    # choosing a value gives.
+    build()
+    DesignationFactory(firm=Firm.objects.get(public_id="F9001"))
+    Firm.objects.filter(public_id="F9002").update(european_presence=True, ownership="central_soe")
+    Firm.objects.filter(public_id="F9003").update(european_presence=False, country="HK")
+    counts, checked = assert_facets_match_results(client, "/firms/", params)
+    assert checked >= 40
+    if not params:
+        assert counts["sanctioned"] == {"yes": 1, "no": 2}
+        assert counts["european"] == {"yes": 1, "no": 1, "unknown": 1}
+        assert counts["region"] == {"luhansk": 3, "donetsk": 2, "crimea": 1} | {
+            value: 0 for value in counts["region"] if value not in ("luhansk", "donetsk", "crimea")
+        }
+        assert result_count(client, "/firms/", {}) == 3
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("params", [{}, {"kind": "ngo_report"}, {"language": "uk"}])
+def test_source_facets_count_what_choosing_them_gives(client, params):
+    SourceFactory.create_batch(2)
+    SourceFactory(kind="media", language="uk", reliability="A")
+    SourceFactory(kind="ngo_report", language="uk", reliability="C")
+    counts, checked = assert_facets_match_results(client, "/sources/", params)
+    assert checked >= 10
+    if not params:
+        assert counts["language"]["uk"] == 2
+        assert counts["kind"]["ngo_report"] == 3
 
 
 @pytest.mark.django_db
