@@ -5,10 +5,12 @@ published claims, shows each choice with the number of firms it would give,
 and shows and sorts by each firm's number of claims. Read from the claims,
 each of those joins every claim of every listed firm (1.25 million link rows
 at a million claims: seconds per request). `FirmClaimFact` holds, per firm,
-one row per region, type and grade of its published claims, with their
-number: a few rows per firm.
+one row per region, type, grade and reply state of its published claims,
+with their number: a few rows per firm. `FirmSite` holds the sites those
+claims are at, for the profile's list of sites and the site list's firm
+filter.
 
-`rebuild` writes them with one INSERT ... SELECT in the database.
+`rebuild` writes both with an INSERT ... SELECT each, in the database.
 `refresh_for_update` runs it in the publishing transaction
 (editorial.services) for the firms whose claims the update changed in a way
 the facts see; synthetic data loading rebuilds them all. Nothing else makes
@@ -17,24 +19,38 @@ claims public or changes them, so the facts are always the latest update's.
 Plain SQL that PostgreSQL and SQLite both run; table names come from the models.
 """
 
+import datetime
+
 from django.db import connection, transaction
 from django.db.models import Sum
+from django.utils import timezone
 
 from hub.models import Status
 
-from .models import Firm, FirmClaimFact
+from .models import Firm, FirmClaimFact, FirmSite
 
 Facet = FirmClaimFact.Facet
 # The claim columns that are facets, and the claim fields whose change moves a fact.
 COLUMN_FACETS = [Facet.REGION, Facet.CLAIM_TYPE, Facet.CONFIDENCE]
-CLAIM_FIELDS = {"status", "firms", *COLUMN_FACETS}
+REPLY_FIELDS = ["firm_response", "firm_response_url", "reply_contacted_on", "reply_deadline"]
+CLAIM_FIELDS = {"status", "firms", "sites", *COLUMN_FACETS, *REPLY_FIELDS}
 # Above this many firms, rebuild all (SQLite caps the parameters of a statement).
 MAX_LISTED_FIRMS = 2000
+UNTIL = "until:"
+# A claim's reply state as a fact: evidence.reply.reply_status_expression
+# without its comparison with today (see reply_counts). Dates are ISO text in
+# both databases.
+REPLY_VALUE = (
+    "CASE WHEN c.firm_response <> '' OR c.firm_response_url <> '' THEN 'responded'"
+    " WHEN c.reply_contacted_on IS NULL THEN 'not_contacted'"
+    " WHEN c.reply_deadline IS NULL THEN 'awaiting'"
+    f" ELSE '{UNTIL}' || CAST(c.reply_deadline AS TEXT) END"
+)
 
 
 @transaction.atomic
 def rebuild(*, firm_ids=None):
-    """Rewrite the facts of every firm, or of the firms `firm_ids` (an iterable of pks)."""
+    """Rewrite the facts and sites of every firm, or of the firms `firm_ids` (an iterable of pks)."""
     from evidence.models import Claim
 
     if firm_ids is not None:
@@ -45,8 +61,10 @@ def rebuild(*, firm_ids=None):
             firm_ids = None  # one pass over everything beats a huge IN list
     tables = {
         "facts": FirmClaimFact._meta.db_table,
+        "firm_sites": FirmSite._meta.db_table,
         "claims": Claim._meta.db_table,
         "claim_firms": Claim.firms.through._meta.db_table,
+        "claim_sites": Claim.sites.through._meta.db_table,
     }
     only, firm_params = "", []
     if firm_ids is not None:
@@ -58,19 +76,31 @@ def rebuild(*, firm_ids=None):
         f" AND c.{facet} <> ''{only} GROUP BY l.firm_id, c.{facet}"
         for facet in COLUMN_FACETS
     ]
+    selects.append(
+        f"SELECT l.firm_id, '{Facet.REPLY}', {REPLY_VALUE}, COUNT(*) {published}{only}"
+        " GROUP BY l.firm_id, 3"
+    )
     with connection.cursor() as cursor:
-        if firm_ids is None:
-            cursor.execute(f"DELETE FROM {tables['facts']}")
-        else:
-            cursor.execute(
-                f"DELETE FROM {tables['facts']} WHERE firm_id IN "
-                f"({', '.join(['%s'] * len(firm_ids))})",
-                firm_ids,
-            )
+        for table in (tables["facts"], tables["firm_sites"]):
+            if firm_ids is None:
+                cursor.execute(f"DELETE FROM {table}")
+            else:
+                cursor.execute(
+                    f"DELETE FROM {table} WHERE firm_id IN ({', '.join(['%s'] * len(firm_ids))})",
+                    firm_ids,
+                )
         cursor.execute(
             f"INSERT INTO {tables['facts']} (firm_id, facet, value, claims) "
             + " UNION ALL ".join(select.format(**tables) for select in selects),
             [Status.PUBLISHED, *firm_params] * len(selects),
+        )
+        cursor.execute(
+            f"INSERT INTO {tables['firm_sites']} (firm_id, site_id, claims) "
+            "SELECT l.firm_id, s.site_id, COUNT(*) FROM {claim_firms} l "
+            "JOIN {claims} c ON c.id = l.claim_id JOIN {claim_sites} s ON s.claim_id = c.id "
+            "WHERE c.status = %s".format(**tables)
+            + f"{only} GROUP BY l.firm_id, s.site_id",
+            [Status.PUBLISHED, *firm_params],
         )
 
 
@@ -104,6 +134,26 @@ def refresh_for_update(changes):
     )
     firm_ids |= set(Firm.objects.filter(public_id__in=firm_public_ids).values_list("pk", flat=True))
     rebuild(firm_ids=firm_ids)
+
+
+def reply_counts(firm, today=None):
+    """[(status, label, count)] of the firm's published claims, as evidence.reply.count_by_status.
+
+    A claim awaiting a response until a deadline is stored with the deadline
+    and compared here with today's date (UTC, as the database compares it).
+    """
+    from evidence.reply import ReplyStatus
+
+    today = today or timezone.now().date()
+    counts = dict.fromkeys(ReplyStatus.values, 0)
+    for value, claims in FirmClaimFact.objects.filter(firm=firm, facet=Facet.REPLY).values_list(
+        "value", "claims"
+    ):
+        if value.startswith(UNTIL):
+            deadline = datetime.date.fromisoformat(value.removeprefix(UNTIL))
+            value = ReplyStatus.NO_RESPONSE if deadline < today else ReplyStatus.AWAITING
+        counts[value] += claims
+    return [(value, ReplyStatus(value).label, counts[value]) for value in ReplyStatus.values]
 
 
 def claim_count(firm):

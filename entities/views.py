@@ -3,7 +3,6 @@ from django.views.decorators.http import require_safe
 
 from evidence.footnotes import footnoted_claims
 from evidence.models import Claim
-from evidence.reply import count_by_status
 from hub.listing import ListSpec, paginate, render_list
 from hub.records import tombstone_or
 
@@ -89,8 +88,8 @@ def firm_detail(request, firm):
             "claim_groups": grouped,
             "footnotes": footnotes,
             "sources": _unique_sources(footnotes),
-            # Of all the firm's claims, not only this page's.
-            "reply_counts": count_by_status(claims),
+            # Of all the firm's claims, not only this page's (from its claim facts).
+            "reply_counts": facts.reply_counts(firm),
             "sites": sites[:SITES_ON_PROFILE],
             "more_sites": len(sites) > SITES_ON_PROFILE,
         },

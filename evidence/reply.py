@@ -3,8 +3,10 @@
 What is recorded on a claim: whether and when the firm was contacted, how,
 in which language and by which deadline; and its response (quoted, linked,
 dated). The reply status follows from those fields, in the database (the
-`reply_status_expression`, used by querysets and the CSV) and nowhere else:
-it is never stored, so it cannot disagree with them.
+`reply_status_expression`, used by querysets and the CSV). It is never
+stored on the claim, so it cannot disagree with them; a firm profile counts
+its claims' states from the firm's claim facts (entities.facts), which
+store each state without today's date in it and compare the deadline when read.
 """
 
 from django.db import models
@@ -64,15 +66,3 @@ def reply_date_expression():
         default="reply_deadline",
         output_field=DateField(),
     )
-
-
-def count_by_status(claims):
-    """[(status, label, count)] for a queryset of claims, counted by the database, in a fixed order."""
-    rows = (
-        claims.order_by()
-        .annotate(reply_status=reply_status_expression())
-        .values_list("reply_status")
-        .annotate(n=models.Count("pk"))
-    )
-    counts = dict.fromkeys(ReplyStatus.values, 0) | dict(rows)
-    return [(value, ReplyStatus(value).label, counts[value]) for value in ReplyStatus.values]

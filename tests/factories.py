@@ -154,7 +154,11 @@ class ClaimFactory(factory.django.DjangoModelFactory):
     def sites(self, create, extracted, **kwargs):
         if create and extracted:
             self.sites.set(extracted)
-            recount(site_ids=[site.pk for site in extracted])
+            # The sites' counts, and the sites stored with the claim's firms' facts.
+            recount(
+                site_ids=[site.pk for site in extracted],
+                firm_ids=self.firms.values_list("pk", flat=True),
+            )
 
     @factory.post_generation
     def tally(self, create, extracted, **kwargs):

@@ -1,12 +1,16 @@
-"""The firm list's claim facts follow every publish, and say what the claims say."""
+"""The firms' claim facts and sites follow every publish, and say what the claims say."""
+
+import datetime
+from collections import Counter
 
 import pytest
 
 from editorial import services
 from entities import facts
-from entities.models import FirmClaimFact
+from entities.models import FirmClaimFact, FirmSite
 from evidence.models import Citation, Claim, Confidence
-from tests.factories import ClaimFactory, FirmFactory, SourceFactory
+from evidence.reply import ReplyStatus
+from tests.factories import ClaimFactory, FirmFactory, SiteFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -17,18 +21,29 @@ def editor(django_user_model):
 
 
 def stored():
-    return set(FirmClaimFact.objects.values_list("firm__public_id", "facet", "value", "claims"))
+    """The facts, and the firms' sites as ("F...", "site", "S...", claims) rows."""
+    return set(FirmClaimFact.objects.values_list("firm__public_id", "facet", "value", "claims")) | {
+        (firm, "site", site, claims)
+        for firm, site, claims in FirmSite.objects.values_list(
+            "firm__public_id", "site__public_id", "claims"
+        )
+    }
 
 
 def rebuilt():
     """What a rebuild of every firm's facts from the claims gives (restoring the stored ones)."""
     before = list(FirmClaimFact.objects.values_list("firm_id", "facet", "value", "claims"))
+    before_sites = list(FirmSite.objects.values_list("firm_id", "site_id", "claims"))
     facts.rebuild()
     after = stored()
     FirmClaimFact.objects.all().delete()
+    FirmSite.objects.all().delete()
     FirmClaimFact.objects.bulk_create(
         FirmClaimFact(firm_id=firm, facet=facet, value=value, claims=claims)
         for firm, facet, value, claims in before
+    )
+    FirmSite.objects.bulk_create(
+        FirmSite(firm_id=firm, site_id=site, claims=claims) for firm, site, claims in before_sites
     )
     return after
 
@@ -49,15 +64,35 @@ def test_facts_count_each_firms_published_claims_by_region_type_and_grade():
         ("F7001", "claim_type", "finance", 1),
         ("F7001", "claim_type", "servicing", 1),
         ("F7001", "confidence", "single_source", 2),
+        ("F7001", "reply", "not_contacted", 2),
     }
     assert facts.claim_count(firm) == 2
 
 
 def test_every_kind_of_publish_leaves_the_facts_a_rebuild_would_write(editor):
     f1, f2, f3 = (FirmFactory(public_id=f"F70{n:02d}") for n in (11, 12, 13))
-    moved = ClaimFactory(firms=[f1], region="luhansk")
-    shared = ClaimFactory(firms=[f1, f2], region="donetsk", claim_type="finance")
-    doomed = ClaimFactory(firms=[f2], region="crimea")
+    s1, s2 = SiteFactory(public_id="S7001"), SiteFactory(public_id="S7002")
+    moved = ClaimFactory(firms=[f1], sites=[s1], region="luhansk")
+    shared = ClaimFactory(firms=[f1, f2], sites=[s1], region="donetsk", claim_type="finance")
+    doomed = ClaimFactory(firms=[f2], sites=[s2], region="crimea")
+    assert ("F7012", "site", "S7001", 1) in stored()
+    assert stored() == rebuilt()
+
+    # Edits of the sites and the right of reply of claims.
+    edits = [
+        services.stage_edit(record=moved, fields={"sites": [s2.public_id]}, user=editor),
+        services.stage_edit(
+            record=doomed,
+            fields={"reply_contacted_on": "2025-01-10", "reply_deadline": "2025-02-10"},
+            user=editor,
+        ),
+        services.stage_edit(record=shared, fields={"firm_response": "We deny it."}, user=editor),
+    ]
+    publish(*edits, key="sites-and-replies")
+    assert ("F7011", "site", "S7002", 1) in stored()
+    assert ("F7011", "site", "S7001", 1) in stored()  # the shared claim is still there
+    assert ("F7012", "reply", "until:2025-02-10", 1) in stored()
+    assert ("F7012", "reply", "responded", 1) in stored()
     assert stored() == rebuilt()
 
     # Edits of the region, the type and the firms of claims.
@@ -135,3 +170,57 @@ def test_a_partial_rebuild_touches_only_the_firms_named():
     assert set(FirmClaimFact.objects.filter(firm=second).values_list("claims", flat=True)) == {99}
     facts.rebuild(firm_ids=[second.pk])
     assert set(FirmClaimFact.objects.filter(firm=second).values_list("claims", flat=True)) == {1}
+
+
+def live_reply_counts(firm, today):
+    """The reply states of the firm's published claims, derived from the claims themselves."""
+    claims = Claim.objects.public().about_firm(firm)
+    counts = Counter()
+    for claim in claims:
+        if claim.firm_response or claim.firm_response_url:
+            counts[ReplyStatus.RESPONDED] += 1
+        elif claim.reply_contacted_on is None:
+            counts[ReplyStatus.NOT_CONTACTED] += 1
+        elif claim.reply_deadline is not None and claim.reply_deadline < today:
+            counts[ReplyStatus.NO_RESPONSE] += 1
+        else:
+            counts[ReplyStatus.AWAITING] += 1
+    return [(value, ReplyStatus(value).label, counts[value]) for value in ReplyStatus.values]
+
+
+def test_reply_counts_compare_stored_deadlines_with_the_day_they_are_read():
+    firm = FirmFactory()
+    contacted = datetime.date(2025, 1, 10)
+    ClaimFactory(firms=[firm])
+    ClaimFactory(firms=[firm], firm_response_url="https://firm.example.com/statement")
+    ClaimFactory(firms=[firm], reply_contacted_on=contacted)
+    for deadline in (datetime.date(2025, 2, 1), datetime.date(2025, 3, 1)):
+        ClaimFactory(firms=[firm], reply_contacted_on=contacted, reply_deadline=deadline)
+    for today in (
+        datetime.date(2025, 1, 20),
+        datetime.date(2025, 2, 15),
+        datetime.date(2025, 4, 1),
+    ):
+        assert facts.reply_counts(firm, today=today) == live_reply_counts(firm, today)
+    counts = {
+        status: n for status, _, n in facts.reply_counts(firm, today=datetime.date(2025, 2, 15))
+    }
+    assert counts == {
+        "not_contacted": 1,
+        "awaiting": 2,
+        "responded": 1,
+        "no_response_by_deadline": 1,
+    }
+
+
+def test_the_profile_and_the_site_list_read_the_firms_sites_from_its_facts(client):
+    firm = FirmFactory(public_id="F7031")
+    ClaimFactory(firms=[firm], sites=[SiteFactory(name_en="Alpha Mine")])
+    ClaimFactory(firms=[firm], sites=[SiteFactory(name_en="Beta Port")], status="draft")
+    for url in ("/firms/F7031/", "/sites/?firm=F7031"):
+        body = client.get(url).content.decode()
+        assert "Alpha Mine" in body
+        assert "Beta Port" not in body  # only a draft claim ties it to the firm
+    FirmSite.objects.filter(firm=firm).delete()
+    for url in ("/firms/F7031/", "/sites/?firm=F7031"):
+        assert "Alpha Mine" not in client.get(url).content.decode()  # not read from the claims
