@@ -8,10 +8,19 @@ and its queryset the same ``public()`` entry point, so that no view can
 forget the status filter.
 """
 
+import datetime
+import functools
+import re
+
+from django.conf import settings
+from django.core.signals import setting_changed
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
+from django.dispatch import receiver
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.encoding import force_str
 from django.utils.formats import date_format
+from django.utils.hashable import make_hashable
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -40,16 +49,36 @@ def format_partial_date(value, precision):
     """
     if value is None:
         return ""
+    if type(value) is not datetime.date:
+        # Not remembered: aware datetimes compare equal as instants, yet
+        # their days (the text) can differ.
+        return _partial_date_text.__wrapped__(value, precision, get_language())
+    return _partial_date_text(value, precision, get_language())
+
+
+# A profile page formats hundreds of dates, mostly the same few, and each
+# format cost more than the rest of the page's line: the text depends only
+# on the date, its precision and the language, so it is remembered by them.
+@functools.lru_cache(maxsize=4096)
+def _partial_date_text(value, precision, language):
     if precision == DatePrecision.YEAR:
         return date_format(value, "Y")
     if precision == DatePrecision.MONTH:
         text = date_format(value, "YEAR_MONTH_FORMAT")
         # Django's Ukrainian month names are capitalised for calendar headings;
         # in running text a Ukrainian month is a common noun: березень 2024.
-        if get_language() in LOWERCASE_MONTH_LANGUAGES:
+        if language in LOWERCASE_MONTH_LANGUAGES:
             text = text[:1].lower() + text[1:]
         return text
     return date_format(value, "DATE_FORMAT")
+
+
+@receiver(setting_changed)
+def _forget_remembered_text(**kwargs):
+    # Settings change only in tests (the formats, the URL configuration), and
+    # then what was remembered under the old ones no longer holds.
+    _partial_date_text.cache_clear()
+    _detail_url_around_id.cache_clear()
 
 
 class PublicRecordQuerySet(models.QuerySet):
@@ -126,11 +155,54 @@ class PublicRecord(models.Model):
         return self.public_id
 
     def get_absolute_url(self):
-        return reverse(self.DETAIL_URL_NAME, args=[self.public_id])
+        if not (isinstance(self.public_id, str) and PLAIN_PUBLIC_ID.fullmatch(self.public_id)):
+            return reverse(self.DETAIL_URL_NAME, args=[self.public_id])
+        # A profile links hundreds of records: a full reverse() each cost more
+        # than the rest of the link. The identifier goes into the URL as is
+        # (reverse() would not quote these characters either).
+        head, tail = _detail_url_around_id(
+            self.DETAIL_URL_NAME, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix()
+        )
+        return f"{head}{self.public_id}{tail}"
+
+    def _get_FIELD_display(self, field):  # noqa: N802 (the name Django calls)
+        # What get_FOO_display() runs. Django's own rebuilds the field's
+        # {value: label} dict on each call, translating every label to hash
+        # it; a profile page calls it hundreds of times. The labels stay lazy
+        # here, so each call still gives the active language's.
+        value = getattr(self, field.attname)
+        label = _choice_labels(field).get(make_hashable(value), value)
+        return force_str(label, strings_only=True)
 
     @property
     def is_public(self):
         return self.status == Status.PUBLISHED
+
+
+# Identifiers as the hub issues them (F0001, SRC25001, CIT000123): characters
+# that a URL carries unquoted and that the <str:public_id> converters accept.
+PLAIN_PUBLIC_ID = re.compile(r"[A-Za-z0-9_-]+")
+# Stands for the identifier in a reversed URL; quoted as %00, so that it
+# cannot be confused with any other part of the URL.
+_ID_MARK = "\x00"
+
+
+@functools.lru_cache(maxsize=64)
+def _detail_url_around_id(url_name, urlconf, script_prefix):
+    """The parts of a detail URL before and after the identifier.
+
+    Keyed by the URL configuration and the script prefix (the site may be
+    served under a path), which are what reverse() reads besides the name.
+    """
+    url = reverse(url_name, args=[_ID_MARK], urlconf=urlconf)
+    head, _mark, tail = url.partition("%00")
+    return head, tail
+
+
+@functools.cache
+def _choice_labels(field):
+    """A field's {value: label}, labels untranslated (lazy)."""
+    return {make_hashable(value): label for value, label in field.flatchoices}
 
 
 def public_id_constraint(prefix, model_name):

@@ -7,8 +7,9 @@ and ``ranked(queryset, text)`` also orders it best first. The backend is
 chosen by ``connection.vendor``:
 
 PostgreSQL (production)
-    * a weighted full-text vector per record: names weight A, aliases and
-      other names B, descriptions and statements C, a firm's response D;
+    * a weighted full-text vector per record, stored in a generated column
+      (hub migration 0003): names weight A, aliases and other names B,
+      descriptions and statements C, a firm's response D;
       the ``simple`` configuration (no stemming: the names are in four
       languages), every word of the query matched as a prefix;
     * ``unaccent`` and ``lower`` on both sides (``hub_search_fold``);
@@ -26,8 +27,9 @@ PostgreSQL (production)
     first rather than ranked, since ranking recomputes the vector of every
     match (measured: bench/bench_search.py).
     The extensions, the immutable ``hub_search_fold`` function and the GIN
-    indexes over exactly these expressions come from
-    ``hub/migrations/0001_search.py``.
+    indexes come from ``hub/migrations/0001_search.py``; 0003 stores the
+    vectors (and the folded names of firms, sites and sources) as generated
+    columns and indexes those instead of recomputing them.
 
 SQLite (the embedded default)
     Every word of the query must occur somewhere in the record's names,
@@ -52,7 +54,16 @@ import unicodedata
 from dataclasses import dataclass
 
 from django.db import connections
-from django.db.models import BooleanField, F, FloatField, Func, Q, TextField, Value
+from django.db.models import (
+    BooleanField,
+    Expression,
+    F,
+    FloatField,
+    Func,
+    Q,
+    TextField,
+    Value,
+)
 from django.db.models.expressions import Case, When
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -226,24 +237,6 @@ class Contains(Func):
 # -- PostgreSQL ---------------------------------------------------------------
 
 
-class WeightedVector(Func):
-    """setweight(to_tsvector('simple', fold(names)), 'A') || ... (as indexed)."""
-
-    output_field = TextField()
-
-    def __init__(self, spec):
-        self.weights = [weight for weight, _ in spec.weighted]
-        super().__init__(*[folded(fields) for _, fields in spec.weighted])
-
-    def as_sql(self, compiler, connection, **extra_context):
-        parts, params = [], []
-        for weight, expression in zip(self.weights, self.source_expressions, strict=True):
-            sql, expression_params = compiler.compile(expression)
-            parts.append(f"setweight(to_tsvector('simple'::regconfig, {sql}), '{weight}')")
-            params.extend(expression_params)
-        return "(" + " || ".join(parts) + ")", params
-
-
 class PrefixQuery(Func):
     """A tsquery: every word of a form as a prefix (&), the forms or'ed (|).
 
@@ -312,46 +305,72 @@ class WordSimilarity(Func):
     output_field = FloatField()
 
 
-def _postgresql(model, spec, forms):
+class StoredColumn(Expression):
+    """A column hub/migrations/0003 stores on the searched table (PostgreSQL only).
+
+    The models do not declare these generated columns; this names one on the
+    query's own table, whatever alias that table has (U0 in a subquery).
+    """
+
+    def __init__(self, column, output_field):
+        super().__init__(output_field=output_field)
+        self.column = column
+
+    def as_sql(self, compiler, connection):
+        table = compiler.quote_name(compiler.query.get_initial_alias())
+        return f"{table}.{connection.ops.quote_name(self.column)}", []
+
+
+def _postgresql(model, spec, forms, fuzzy):
     """(the match condition, the rank) on PostgreSQL.
 
-    Each part of the match (the words, each substring, each similarity) is a
-    subquery of its own, so that each uses its own index. Or'ed in one WHERE,
-    a row found by one index would be rechecked against every part, which
-    recomputes the weighted vector for each: seconds at 200,000 claims.
+    The weighted vector and the folded names are stored columns (hub
+    migration 0003), each with its GIN index, so that a row an index finds
+    is checked, and a hit ranked, without computing its vector again.
+    Trigram similarity (misspellings) only when `fuzzy`: it is computed for
+    every candidate row, 35 µs a row.
     """
-    pks = model._base_manager.order_by()
-    vector = WeightedVector(spec)
-    names = folded(spec.name_fields)
-    parts = []
+    vector = StoredColumn("search_vector", TextField())
+    # A claim's "names" are its statement: indexed as an expression, not stored twice.
+    names = folded(spec.name_fields) if spec.large else StoredColumn("search_names", TextField())
+    exact, similar = [], []
     rank = Value(0.0)
     if any(words(form) for form in forms):
         tsquery = PrefixQuery(forms)
-        parts.append(TsMatch(vector, tsquery))
+        exact.append(TsMatch(vector, tsquery))
         rank = TsRank(vector, tsquery)
     for form in forms:
         if spec.large and not HAN_RUN.search(form):
             continue  # the words of a statement are found by the full-text index
         if spec.large and len(form) < 3:
             # No trigram in one or two characters: the raw statement (Chinese has no case).
-            parts.append(Contains(F(spec.texts[0]), form, fold_text=False))
+            exact.append(Contains(F(spec.texts[0]), form, fold_text=False))
             continue
         contains = Contains(names, form)
-        parts.append(contains)
+        exact.append(contains)
         rank += Case(When(contains, then=Value(1.0)), default=Value(0.0))
-        if spec.fuzzy and len(form) >= FUZZY_MIN_LENGTH:
-            parts.append(SimilarTo(FoldedText(Value(form)), names))
+        if fuzzy and spec.fuzzy and len(form) >= FUZZY_MIN_LENGTH:
+            similar.append(SimilarTo(FoldedText(Value(form)), names))
             rank += WordSimilarity(FoldedText(Value(form)), names)
-    if len(parts) == 1:
-        # One index to ask: in the WHERE itself, where it is scanned with the
-        # other filters (as a subquery, the planner joined it to every claim).
-        condition = Q(parts[0])
-    else:
-        condition = Q(pk__in=[])
-        for part in parts:
-            condition |= Q(pk__in=pks.filter(part).values("pk"))
-    # Claims are listed newest first, not ranked: ranking recomputes every match's vector.
+    parts = exact + similar
+    # One index to ask: in the WHERE itself, where it is scanned with the other
+    # filters (as a subquery, the planner joined it to every claim).
+    condition = Q(parts[0]) if len(parts) == 1 else _any_of(model, parts)
+    # Claims are listed newest first, not ranked (see ranked()).
     return condition, (Value(0.0) if spec.large else rank)
+
+
+def _any_of(model, parts):
+    """Rows matching any of `parts`, each a subquery that asks its own index.
+
+    Or'ed in one WHERE, the planner reads every row and computes every part
+    (a trigram similarity for each of 20,000 firms: half a second).
+    """
+    pks = model._base_manager.order_by()
+    condition = Q(pk__in=[])
+    for part in parts:
+        condition |= Q(pk__in=pks.filter(part).values("pk"))
+    return condition
 
 
 # -- SQLite -------------------------------------------------------------------
@@ -373,38 +392,50 @@ def _sqlite(spec, forms):
 # -- the entry points ----------------------------------------------------------
 
 
-def _condition_and_rank(queryset, text):
+def _condition_and_rank(queryset, text, fuzzy):
     text = clean_query(text)[:MAX_LENGTH]
     if not text:
         return None, None
     spec = spec_for(queryset.model)
     forms = variants(text)
     if connections[queryset.db].vendor == "postgresql":
-        return _postgresql(queryset.model, spec, forms)
+        return _postgresql(queryset.model, spec, forms, fuzzy)
     return _sqlite(spec, forms)
 
 
-def matching(queryset, text):
-    """The rows of `queryset` that the search `text` finds (all of them for an empty text)."""
-    condition, _ = _condition_and_rank(queryset, text)
+def matching(queryset, text, fuzzy=True):
+    """The rows of `queryset` that the search `text` finds (all of them for an empty text).
+
+    `fuzzy=False` leaves out misspellings (PostgreSQL's trigram similarity).
+    """
+    condition, _ = _condition_and_rank(queryset, text, fuzzy)
     if condition is None:
         return queryset
     return queryset.filter(condition)
 
 
-def ranked(queryset, text):
+def ranked(queryset, text, fuzzy=True):
     """`matching`, best first (then in the model's own order), with ``search_rank``."""
-    condition, rank = _condition_and_rank(queryset, text)
+    condition, rank = _condition_and_rank(queryset, text, fuzzy)
     if condition is None:
         return queryset.none()
     ordering = list(queryset.query.order_by) or list(queryset.model._meta.ordering)
     if spec_for(queryset.model).large:
+        # Newest first: a partial index in this order (hub migration 0004)
+        # lets the database stop at the first hits instead of sorting them all.
         ordering = [F("date_start").desc(nulls_last=True), *ordering]
     return (
         queryset.filter(condition)
         .annotate(search_rank=rank)
         .order_by("-search_rank", *ordering, "pk")
     )
+
+
+def finds_misspellings(model, text, connection_alias="default"):
+    """Whether `matching(..., fuzzy=True)` can find more than `fuzzy=False` for this text."""
+    spec = spec_for(model)
+    long_enough = any(len(form) >= FUZZY_MIN_LENGTH for form in variants(clean_query(text)))
+    return spec.fuzzy and long_enough and connections[connection_alias].vendor == "postgresql"
 
 
 # -- snippets -------------------------------------------------------------------

@@ -1,7 +1,11 @@
 """The search page's groups: a ranked page of hits per kind of record, with snippets.
 
-Each group runs two queries whatever the data: its count and its first hits.
-Snippets are built in Python from the rows already read (escape, then mark).
+Each group runs two queries whatever the data, its count and its first hits,
+and one more when nothing holds the query as written and misspellings are
+tried. Claims are counted up to COUNT_CAP: a common word is in tens of
+thousands of claims, and counting them all read each of them (the claim list
+behind the group's link counts them all). Snippets are built in Python from
+the rows already read (escape, then mark).
 """
 
 from dataclasses import dataclass, field
@@ -13,6 +17,8 @@ from .transliteration import transliterate
 
 GROUP_SIZE = 10
 SNIPPET_WIDTH = 220
+# Claims beyond this many are "more than" it on the search page.
+COUNT_CAP = 1000
 
 # Per kind: the list's URL name and (field, label, script) of the names a hit may show.
 FIRM_NAMES = (
@@ -48,6 +54,8 @@ class Group:
     list_url: str
     count: int
     hits: list
+    more: bool = False  # there are more than `count` (COUNT_CAP)
+    misspelt: bool = False  # nothing holds the query as written: similar names
 
 
 def name_details(record, names, terms):
@@ -104,7 +112,7 @@ def source_hit(source, terms):
 
 
 def groups(query):
-    """The four groups for a cleaned, non-empty query: 8 queries in all."""
+    """The four groups for a cleaned, non-empty query: 8 to 11 queries."""
     # Imported here: the models import hub.search through their querysets.
     from entities.models import Firm, Site
     from evidence.models import Claim, Source
@@ -118,8 +126,21 @@ def groups(query):
     ]
     result = []
     for key, label, list_url, queryset, make_hit in kinds:
-        count = search.matching(queryset, query).count()
-        records = list(search.ranked(queryset, query)[:GROUP_SIZE]) if count else []
+        count, more = _count(search.matching(queryset, query, fuzzy=False))
+        misspelt = False
+        if not count and search.finds_misspellings(queryset.model, query, queryset.db):
+            count, more = _count(search.matching(queryset, query))
+            misspelt = bool(count)
+        ranked = search.ranked(queryset, query, fuzzy=misspelt)
+        records = list(ranked[:GROUP_SIZE]) if count else []
         hits = [make_hit(record, terms) for record in records]
-        result.append(Group(key, label, list_url, count, hits))
+        result.append(Group(key, label, list_url, count, hits, more, misspelt))
     return result
+
+
+def _count(queryset):
+    """(number of rows, whether there are more): claims stop at COUNT_CAP."""
+    if not search.spec_for(queryset.model).large:
+        return queryset.count(), False
+    count = queryset[: COUNT_CAP + 1].count()
+    return min(count, COUNT_CAP), count > COUNT_CAP

@@ -79,6 +79,7 @@ def search(request):
             "query": query,
             "groups": groups,
             "total": sum(group.count for group in groups),
+            "more": any(group.more for group in groups),
             "error": error,
             "max_length": search_engine.MAX_LENGTH,
         },

@@ -69,6 +69,8 @@ def test_a_name_in_any_script_finds_its_record_first(client, seeded):
     hits = found(client, "Liugogn", "firms")
     if POSTGRESQL:
         assert hits[0] == "F0003"
+        body = client.get("/search/", {"q": "Liugogn"}).content.decode()
+        assert "Nothing holds “Liugogn” as written; these are the closest spellings." in body
     else:
         assert hits == []
         assert "Nothing matched" in client.get("/search/", {"q": "Liugogn"}).content.decode()
@@ -251,11 +253,86 @@ def test_searches_use_the_migration_s_indexes_on_postgresql(model, table):
         assert f"{table}_search_{index}" in plan, plan
 
 
+@pytest.mark.django_db
+@pytest.mark.django_db
+def test_similar_spellings_are_offered_only_when_nothing_holds_the_query_as_written(client):
+    FirmFactory(public_id="F9301", name_en="Liugong Machinery", aliases="")
+    assert found(client, "Liugogn", "firms") == (["F9301"] if POSTGRESQL else [])
+    FirmFactory(public_id="F9302", name_en="Liugogn Holdings", aliases="")
+    # Now one firm holds it as written: that one alone, and no note.
+    assert found(client, "Liugogn", "firms") == ["F9302"]
+    assert "closest spellings" not in client.get("/search/", {"q": "Liugogn"}).content.decode()
+    # The firm list's own filter still finds both on PostgreSQL.
+    assert list_count(client, "/firms/", "Liugogn") == (2 if POSTGRESQL else 1)
+
+
+@pytest.mark.django_db
+def test_claims_past_the_cap_are_counted_as_more_than_it(client, monkeypatch):
+    from hub import search_results
+
+    monkeypatch.setattr(search_results, "COUNT_CAP", 3)
+    for n in range(5):
+        ClaimFactory(statement=f"Zhenhua cranes delivered, batch {n}.")
+    body = client.get("/search/", {"q": "zhenhua"}).content.decode()
+    assert '<span class="count">(3+)</span>' in body
+    assert "More than 3 results for “zhenhua”" in body
+    assert "Claims: all of them in the filtered list" in body
+    assert len(found(client, "zhenhua", "claims")) == 5  # the page lists its first ten
+    assert list_count(client, "/claims/", "zhenhua") == 5  # the list counts them all
+    monkeypatch.setattr(search_results, "COUNT_CAP", 5)
+    body = client.get("/search/", {"q": "zhenhua"}).content.decode()
+    assert '<span class="count">(5)</span>' in body
+    assert "5 results for “zhenhua”" in body
+
+
+@pytest.mark.django_db
+def test_a_renamed_record_is_found_by_its_new_name_and_not_its_old_one():
+    # On PostgreSQL the searched vectors and names are columns the database
+    # generates from the record's texts whenever it is written (hub migration 0003).
+    firm = FirmFactory(name_en="Qingyuan Heavy Lift", aliases="")
+    site = SiteFactory(name_en="Qingyuan wharf")
+    source = SourceFactory(title="Qingyuan shipping ledger")
+    for record, field in [(firm, "name_en"), (site, "name_en"), (source, "title")]:
+        model = type(record)
+        assert list(search.matching(model.objects.all(), "qingyuan")) == [record]
+        setattr(record, field, "Tongling Cranes")
+        record.save()
+        assert list(search.matching(model.objects.all(), "qingyuan")) == []
+        assert list(search.matching(model.objects.all(), "tongling")) == [record]
+        assert list(search.matching(model.objects.all(), "tonglin")) == [record]  # a prefix
+
+
+@pytest.mark.django_db
+def test_the_search_columns_are_generated_by_postgresql_and_absent_on_sqlite():
+    with connection.cursor() as cursor:
+        if POSTGRESQL:
+            cursor.execute(
+                "SELECT table_name, column_name FROM information_schema.columns "
+                "WHERE column_name IN ('search_vector', 'search_names') AND is_generated = 'ALWAYS'"
+            )
+            columns = set(cursor.fetchall())
+        else:
+            columns = set()
+            for _, table in INDEXED:
+                cursor.execute(f"PRAGMA table_info({table})")
+                columns |= {
+                    (table, row[1]) for row in cursor.fetchall() if row[1].startswith("search_")
+                }
+    expected = {
+        ("entities_firm", "search_vector"),
+        ("entities_firm", "search_names"),
+        ("entities_site", "search_vector"),
+        ("entities_site", "search_names"),
+        ("evidence_claim", "search_vector"),
+        ("evidence_source", "search_vector"),
+        ("evidence_source", "search_names"),
+    }
+    assert columns == (expected if POSTGRESQL else set())
+
+
 def test_the_migrations_index_the_columns_the_engine_searches():
     # Each table as the latest search migration that indexes it left it.
-    tables = {}
-    for name in ["0001_search", "0002_search_transliterations"]:
-        tables.update(importlib.import_module(f"hub.migrations.{name}").TABLES)
+    tables = importlib.import_module("hub.migrations.0003_stored_search_columns").TABLES
     for model, table in INDEXED:
         spec = search.spec_for(model)
         weights, names = tables[table]
