@@ -6,6 +6,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from evidence.models import ClaimType, Confidence
+from hub import search
 from hub.listing import Facet, ordering_labels
 
 from .countries import COUNTRY_CHOICES
@@ -84,7 +85,7 @@ class FirmFilter(django_filters.FilterSet):
         fields = []
 
     def filter_text(self, queryset, name, value):
-        return queryset.matching(value)
+        return search.filter_list(self, queryset, value)
 
     def filter_sanctioned(self, queryset, name, value):
         return queryset.filter(sanctioned_q() if value == "yes" else ~sanctioned_q())
@@ -188,7 +189,7 @@ class SiteFilter(django_filters.FilterSet):
         fields = []
 
     def filter_text(self, queryset, name, value):
-        return queryset.matching(value)
+        return search.filter_list(self, queryset, value)
 
     def filter_firm(self, queryset, name, value):
         # From the firms' stored sites, not from their claims (seconds at scale).

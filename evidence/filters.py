@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from entities.models import Region, Stage
+from hub import search
 from hub.listing import Facet, ordering_labels
 
 from .models import Citation, Claim, ClaimType, Confidence, Reliability, Source, SourceKind
@@ -79,7 +80,7 @@ class ClaimFilter(django_filters.FilterSet):
         fields = []
 
     def filter_text(self, queryset, name, value):
-        return queryset.matching(value)
+        return search.filter_list(self, queryset, value)
 
     def filter_source(self, queryset, name, value):
         citations = Citation.objects.public().filter(claim=OuterRef("pk"), source__public_id=value)
@@ -117,7 +118,7 @@ class SourceFilter(django_filters.FilterSet):
         fields = []
 
     def filter_text(self, queryset, name, value):
-        return queryset.matching(value)
+        return search.filter_list(self, queryset, value)
 
 
 def source_facets():
