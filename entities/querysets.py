@@ -52,7 +52,12 @@ class FirmQuerySet(search.SearchableQuerySet):
         )
 
     def for_list(self):
-        return self.with_claim_count().with_sanctions_standing().prefetch_related("sectors")
+        from .models import Sector
+
+        # Into a list attribute: prefetched into `sectors` itself, Django built a
+        # related manager and a queryset for each firm, a sixth of the list's time.
+        sectors = Prefetch("sectors", Sector.objects.order_by("name"), to_attr="listed_sectors")
+        return self.with_claim_count().with_sanctions_standing().prefetch_related(sectors)
 
     def for_profile(self):
         from .models import Relationship, SanctionsDesignation
