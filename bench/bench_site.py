@@ -43,12 +43,15 @@ GOALS = {"uncached": 100.0, "cached": 10.0, "ratio": 2.0, "publish": 30.0}
 
 
 def setup(url):
+    from bench.synthetic import database_name
+
     os.environ.update(
         DATABASE_URL=url,
         DJANGO_SETTINGS_MODULE="hub.settings",
         HUB_CACHE_URL=CACHE_URL,
         HUB_CACHE_PREFIX=CACHE_PREFIX,
-        HUB_DOWNLOADS_ROOT=str(VAR / "bench-site-downloads"),
+        # Each benchmark database's packages apart: update numbers repeat across them.
+        HUB_DOWNLOADS_ROOT=str(VAR / f"{database_name(url)}-downloads"),
         DATABASE_CONN_MAX_AGE="600",
     )
     import django
