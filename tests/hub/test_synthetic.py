@@ -76,6 +76,24 @@ def test_the_set_is_realistic_skewed_and_in_three_scripts():
     assert SanctionsDesignation.objects.exists()
 
 
+def test_each_claim_holds_the_grade_its_evidence_gives(monkeypatch):
+    from evidence import confidence
+    from hub import synthetic
+
+    monkeypatch.setattr(synthetic, "GRADE_BATCH", 64)  # several batches
+    output = generate(claims=300)
+    pks = list(Claim.objects.values_list("pk", flat=True))
+    computed = {pk: grade.value for pk, (grade, _) in confidence.computed_grades(pks).items()}
+    assert dict(Claim.objects.values_list("pk", "confidence")) == computed
+    assert len(set(computed.values())) >= 3  # the rules give several grades
+    assert re.search(r"[1-9][0-9,]* claims given the grade their evidence gives", output)
+    # So the first update to touch a claim has nothing to regrade.
+    claim = Claim.objects.first()
+    edit = services.stage_edit(record=claim, fields={"figure_unit": "cranes"}, user=None)
+    update = services.publish_update(change_ids=[edit.pk], summary="Edit", idempotency_key="g")
+    assert update.changes.count() == 1
+
+
 def test_it_refuses_a_database_holding_real_records_unless_allowed():
     real = FirmFactory(name_en="A Real Firm")
     with pytest.raises(CommandError, match="real"):
