@@ -55,17 +55,8 @@ def backwards():
         yield f"ALTER TABLE {table} DROP COLUMN IF EXISTS search_vector"
         if table in STORED_NAMES:
             yield f"ALTER TABLE {table} DROP COLUMN IF EXISTS search_names"
-    for table, (weights, names) in TABLES.items():
-        yield f"DROP INDEX IF EXISTS {table}_search_fts"
-        yield f"DROP INDEX IF EXISTS {table}_search_trgm"
-        yield (
-            f"CREATE INDEX {table}_search_fts ON {table} "
-            f"USING gin ({search_0001.vector(weights)})"
-        )
-        yield (
-            f"CREATE INDEX {table}_search_trgm ON {table} "
-            f"USING gin ({search_0001.folded(names)} public.gin_trgm_ops)"
-        )
+    # Dropping the columns dropped their indexes: 0002's, on the expressions, again.
+    yield from search_0002.indexes(TABLES)
 
 
 class Migration(migrations.Migration):
