@@ -59,18 +59,15 @@ def rebuild(*, firm_ids=None):
             return
         if len(firm_ids) > MAX_LISTED_FIRMS:
             firm_ids = None  # one pass over everything beats a huge IN list
-    tables = {
-        "facts": FirmClaimFact._meta.db_table,
-        "firm_sites": FirmSite._meta.db_table,
-        "claims": Claim._meta.db_table,
-        "claim_firms": Claim.firms.through._meta.db_table,
-        "claim_sites": Claim.sites.through._meta.db_table,
-    }
-    only, firm_params = "", []
+    facts, firm_sites = FirmClaimFact._meta.db_table, FirmSite._meta.db_table
+    claims, claim_firms = Claim._meta.db_table, Claim.firms.through._meta.db_table
+    claim_sites = Claim.sites.through._meta.db_table
+    firms_in, firm_params = "", []
     if firm_ids is not None:
-        only = f" AND l.firm_id IN ({', '.join(['%s'] * len(firm_ids))})"
+        firms_in = f"firm_id IN ({', '.join(['%s'] * len(firm_ids))})"
         firm_params = firm_ids
-    published = "FROM {claim_firms} l JOIN {claims} c ON c.id = l.claim_id WHERE c.status = %s"
+    only = f" AND l.{firms_in}" if firms_in else ""
+    published = f"FROM {claim_firms} l JOIN {claims} c ON c.id = l.claim_id WHERE c.status = %s"
     selects = [
         f"SELECT l.firm_id, '{facet}', c.{facet}, COUNT(*) {published}"
         f" AND c.{facet} <> ''{only} GROUP BY l.firm_id, c.{facet}"
@@ -81,25 +78,19 @@ def rebuild(*, firm_ids=None):
         " GROUP BY l.firm_id, 3"
     )
     with connection.cursor() as cursor:
-        for table in (tables["facts"], tables["firm_sites"]):
-            if firm_ids is None:
-                cursor.execute(f"DELETE FROM {table}")
-            else:
-                cursor.execute(
-                    f"DELETE FROM {table} WHERE firm_id IN ({', '.join(['%s'] * len(firm_ids))})",
-                    firm_ids,
-                )
+        for table in (facts, firm_sites):
+            cursor.execute(
+                f"DELETE FROM {table}" + (f" WHERE {firms_in}" if firms_in else ""), firm_params
+            )
         cursor.execute(
-            f"INSERT INTO {tables['facts']} (firm_id, facet, value, claims) "
-            + " UNION ALL ".join(select.format(**tables) for select in selects),
+            f"INSERT INTO {facts} (firm_id, facet, value, claims) " + " UNION ALL ".join(selects),
             [Status.PUBLISHED, *firm_params] * len(selects),
         )
         cursor.execute(
-            f"INSERT INTO {tables['firm_sites']} (firm_id, site_id, claims) "
-            "SELECT l.firm_id, s.site_id, COUNT(*) FROM {claim_firms} l "
-            "JOIN {claims} c ON c.id = l.claim_id JOIN {claim_sites} s ON s.claim_id = c.id "
-            "WHERE c.status = %s".format(**tables)
-            + f"{only} GROUP BY l.firm_id, s.site_id",
+            f"INSERT INTO {firm_sites} (firm_id, site_id, claims) "
+            f"SELECT l.firm_id, s.site_id, COUNT(*) FROM {claim_firms} l "
+            f"JOIN {claims} c ON c.id = l.claim_id JOIN {claim_sites} s ON s.claim_id = c.id "
+            f"WHERE c.status = %s{only} GROUP BY l.firm_id, s.site_id",
             [Status.PUBLISHED, *firm_params],
         )
 

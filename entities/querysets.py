@@ -120,16 +120,11 @@ class SiteQuerySet(search.SearchableQuerySet):
         # The claims of each site are a stored column (evidence.claim_counts).
         return self
 
-    def linked_to_firm(self, firm):
-        """Sites that a published claim ties to `firm` (a pk or a Firm), from entities.FirmSite."""
+    def linked_to_firm(self, firm=None, *, public_id=None):
+        """Sites that a published claim ties to `firm` (or the firm `public_id`), from FirmSite."""
         from .models import FirmSite
 
-        return self.filter(pk__in=FirmSite.objects.filter(firm=firm).values("site_id"))
-
-    def linked_to_firm_id(self, public_id):
-        """The same, for the firm with this public identifier."""
-        from .models import FirmSite
-
-        return self.filter(
-            pk__in=FirmSite.objects.filter(firm__public_id=public_id).values("site_id")
+        pairs = FirmSite.objects.filter(
+            **({"firm": firm} if public_id is None else {"firm__public_id": public_id})
         )
+        return self.filter(pk__in=pairs.values("site_id"))

@@ -1,13 +1,6 @@
 """Named reads of sources, claims and citations (see entities.querysets)."""
 
-from django.db.models import (
-    Case,
-    IntegerField,
-    Prefetch,
-    Q,
-    Value,
-    When,
-)
+from django.db.models import Case, IntegerField, Prefetch, Q, Value, When
 
 from hub import search
 from hub.models import PublicRecordQuerySet, Status

@@ -2,8 +2,10 @@
 
 A list page is a django-filter FilterSet over a named queryset, a set of
 facets (each filter choice shown with the number of results it would give),
-and a page of rows. Everything here runs a fixed number of queries: one per
-facet, one count and one page, whatever the size of the data.
+and a page of rows. Everything here runs a fixed number of queries, whatever
+the size of the data: one per facet whose filter is in use, one per kind for
+the others (see Facet.together), the count when those did not give it, and
+one page.
 """
 
 import re

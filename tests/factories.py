@@ -43,7 +43,6 @@ class StoredCounts:
             claim_counts.refresh(site_ids=sorted(self.site_ids), source_ids=sorted(self.source_ids))
         if self.tally:
             claim_tally.rebuild()
-        self.__init__()
 
 
 _deferred = None
