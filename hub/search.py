@@ -21,11 +21,14 @@ PostgreSQL (production)
       substring of a name;
     * each part of the match is a subquery of its own, so that each uses its
       index, and the record's key is looked up in their union (``_any_of``).
-    Claims (200,000 and more) differ: their words are found by the full-text
-    index only (as word beginnings, not inside words), a substring is tried
-    only for Chinese (no spaces between words), and they are listed newest
+    Claims (a million and more) differ: their words are found by the
+    full-text index only (as word beginnings, not inside words); Chinese,
+    written without spaces between words, by a stored list of each
+    statement's Chinese characters and pairs (migration 0005: trigrams need
+    three characters, and Chinese names are often two), then the statement
+    itself; the parts are or'ed in one WHERE, and claims are listed newest
     first rather than ranked, since ranking recomputes the vector of every
-    match (measured: bench/bench_search.py).
+    match (bench/bench_search.py).
     The extensions, the immutable ``hub_search_fold`` function and the GIN
     indexes come from ``hub/migrations/0001_search.py``; 0003 stores the
     vectors (and the folded names of firms, sites and sources) as generated
@@ -81,6 +84,8 @@ WORD = re.compile(r"[^\W_]+")
 # Lone surrogates, NUL and the other control characters (tab and newline excepted).
 UNWANTED = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
 MAX_WORDS = 12
+# The condition of a query with nothing to search for in it (punctuation alone).
+NOTHING = Q(pk__in=[])
 
 
 @dataclass(frozen=True)
@@ -295,6 +300,21 @@ class SimilarTo(Operator):
     operator = "<%%"
 
 
+class HasHanGrams(Func):
+    """``grams @> ARRAY[...]``: a stored list of Chinese characters and pairs holds all of these."""
+
+    output_field = BooleanField()
+
+    def __init__(self, text, grams):
+        super().__init__(text, *[Value(gram) for gram in grams])
+
+    def as_sql(self, compiler, connection, **extra_context):
+        (text, text_params), *grams = [compiler.compile(e) for e in self.source_expressions]
+        array = ", ".join(sql for sql, _ in grams)
+        params = [param for _, gram_params in grams for param in gram_params]
+        return f"({text} @> ARRAY[{array}]::text[])", (*text_params, *params)
+
+
 class TsRank(Func):
     function = "ts_rank"
     output_field = FloatField()
@@ -331,21 +351,24 @@ def _postgresql(model, spec, forms, fuzzy):
     every candidate row, 35 µs a row.
     """
     vector = StoredColumn("search_vector", TextField())
-    # A claim's "names" are its statement: indexed as an expression, not stored twice.
-    names = folded(spec.name_fields) if spec.large else StoredColumn("search_names", TextField())
     exact, similar = [], []
     rank = Value(0.0)
     if any(words(form) for form in forms):
         tsquery = PrefixQuery(forms)
         exact.append(TsMatch(vector, tsquery))
         rank = TsRank(vector, tsquery)
+    if spec.large:
+        # The words of a statement are found by the full-text index; Chinese,
+        # written without spaces, by its characters and pairs.
+        exact += [_han_match(spec, form) for form in forms if HAN_RUN.search(form)]
+        # Or'ed in the WHERE: every part is a stored column with its statistics,
+        # so the planner can walk the newest claims and stop at the first hits
+        # of a common text, or ask the indexes for a rare one. Newest first,
+        # not ranked (see ranked()).
+        condition = Q.create([Q(part) for part in exact], connector=Q.OR) if exact else NOTHING
+        return condition, Value(0.0)
+    names = StoredColumn("search_names", TextField())
     for form in forms:
-        if spec.large and not HAN_RUN.search(form):
-            continue  # the words of a statement are found by the full-text index
-        if spec.large and len(form) < 3:
-            # No trigram in one or two characters: the raw statement (Chinese has no case).
-            exact.append(Contains(F(spec.texts[0]), form, fold_text=False))
-            continue
         contains = Contains(names, form)
         exact.append(contains)
         rank += Case(When(contains, then=Value(1.0)), default=Value(0.0))
@@ -353,11 +376,31 @@ def _postgresql(model, spec, forms, fuzzy):
             similar.append(SimilarTo(FoldedText(Value(form)), names))
             rank += WordSimilarity(FoldedText(Value(form)), names)
     parts = exact + similar
-    # One index to ask: in the WHERE itself, where it is scanned with the other
-    # filters (as a subquery, the planner joined it to every claim).
+    # One index to ask: in the WHERE itself, where it is scanned with the other filters.
     condition = Q(parts[0]) if len(parts) == 1 else _any_of(model, parts)
-    # Claims are listed newest first, not ranked (see ranked()).
-    return condition, (Value(0.0) if spec.large else rank)
+    return condition, rank
+
+
+def han_grams(text):
+    """The Chinese characters and pairs a text is found by (hub migration 0005's hub_han_grams).
+
+    A run of one character is itself; a longer run, each pair of neighbours.
+    """
+    grams = []
+    for run in HAN_RUN.findall(text):
+        grams += [run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)]
+    return list(dict.fromkeys(grams))
+
+
+def _han_match(spec, form):
+    """A claim whose statement holds `form`: its stored pairs first, then the text itself."""
+    holds = HasHanGrams(StoredColumn("search_han", TextField()), han_grams(form))
+    if HAN_RUN.fullmatch(form):
+        # Chinese has neither case nor accents: the statement as written.
+        check = Contains(F(spec.texts[0]), form, fold_text=False)
+    else:
+        check = Contains(folded(spec.name_fields), form)
+    return Q(holds) & Q(check)
 
 
 def _any_of(model, parts):
@@ -369,7 +412,7 @@ def _any_of(model, parts):
     test them (17 ms over the sources when nothing matches; 1 ms as a union).
     """
     if not parts:
-        return Q(pk__in=[])
+        return NOTHING
     pks = model._base_manager.order_by()
     subqueries = [pks.filter(part).values("pk") for part in parts]
     return Q(pk__in=subqueries[0].union(*subqueries[1:]))

@@ -10,7 +10,7 @@ import re
 
 import pytest
 from django.db import connection
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from editorial import services
@@ -244,16 +244,57 @@ def test_searches_use_the_migration_s_indexes_on_postgresql(model, table):
         # Nothing to index on SQLite: the migration is a no-op there.
         assert names == set()
         return
-    assert names == {f"{table}_search_fts", f"{table}_search_trgm"}
+    # Claims find Chinese through their characters and pairs (hub migration 0005),
+    # the other tables through the trigrams of their names.
+    chinese = "han" if table == "evidence_claim" else "trgm"
+    assert names == {f"{table}_search_fts", f"{table}_search_{chinese}"}
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
-    # Words go through the weighted vector's index, a Chinese substring through the trigrams.
-    for text, index in [("zhongyuan machinery", "fts"), ("中原重工", "trgm")]:
+    for text, index in [("zhongyuan machinery", "fts"), ("中原重工", chinese)]:
         plan = search.matching(model.objects.order_by(), text).explain()
         assert f"{table}_search_{index}" in plan, plan
 
 
 @pytest.mark.django_db
+@pytest.mark.django_db
+def test_one_or_two_chinese_characters_find_claims_through_the_index_of_pairs():
+    together = ClaimFactory(statement="三一重工向工地提供了设备。")
+    apart = ClaimFactory(statement="三和一：两家公司。")
+    latin = ClaimFactory(statement="Sany supplied 3 machines.")
+    claims = Claim.objects.order_by("pk")
+    assert list(search.matching(claims, "三一")) == [together]  # a pair, not two characters apart
+    assert list(search.matching(claims, "一")) == [together, apart]
+    assert list(search.matching(claims, "设备")) == [together]
+    assert list(search.matching(claims, "备三")) == []
+    assert list(search.matching(claims, "三和")) == [apart]
+    # 三 is also searched as its pinyin, "san", with which "Sany" begins.
+    assert list(search.matching(claims, "三 ")) == [together, apart, latin]
+    assert list(search.matching(claims, "重工")) == [together]
+    assert list(search.matching(claims, "三一重工向")) == [together]  # longer: all its pairs
+    assert list(search.matching(claims, "三一重向")) == []
+    if POSTGRESQL:
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = search.matching(Claim.objects.order_by(), "三一").explain()
+        assert "evidence_claim_search_han" in plan, plan
+
+
+@pytest.mark.django_db
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    statement=st.text(alphabet="三一重工中铁ab 𠀀", min_size=1, max_size=12),
+    start=st.integers(0, 11),
+    size=st.integers(1, 4),
+)
+def test_any_piece_of_a_chinese_statement_finds_its_claim(statement, start, size):
+    piece = search.clean_query(statement[start : start + size])
+    # Any piece holding a Chinese character finds the claim it was cut from
+    # (Latin letters inside a word are another matter: word beginnings only).
+    assume(search.HAN_RUN.search(piece))
+    claim = ClaimFactory(statement=statement)
+    assert list(search.matching(Claim.objects.filter(pk=claim.pk), piece)) == [claim], piece
+
+
 @pytest.mark.django_db
 def test_similar_spellings_are_offered_only_when_nothing_holds_the_query_as_written(client):
     FirmFactory(public_id="F9301", name_en="Liugong Machinery", aliases="")
@@ -309,7 +350,8 @@ def test_the_search_columns_are_generated_by_postgresql_and_absent_on_sqlite():
         if POSTGRESQL:
             cursor.execute(
                 "SELECT table_name, column_name FROM information_schema.columns "
-                "WHERE column_name IN ('search_vector', 'search_names') AND is_generated = 'ALWAYS'"
+                "WHERE column_name IN ('search_vector', 'search_names', 'search_han') "
+                "AND is_generated = 'ALWAYS'"
             )
             columns = set(cursor.fetchall())
         else:
@@ -325,6 +367,7 @@ def test_the_search_columns_are_generated_by_postgresql_and_absent_on_sqlite():
         ("entities_site", "search_vector"),
         ("entities_site", "search_names"),
         ("evidence_claim", "search_vector"),
+        ("evidence_claim", "search_han"),
         ("evidence_source", "search_vector"),
         ("evidence_source", "search_names"),
     }
