@@ -11,7 +11,7 @@ from django.views.decorators.http import require_safe
 
 from editorial.models import Update
 from hub.cache import current_update, site_state
-from hub.listing import paginate, with_unique_ordering
+from hub.listing import counting_plan, paginate, row_count, with_unique_ordering
 from hub.records import find_record
 
 from . import package
@@ -66,7 +66,11 @@ def list_csv(request, spec):
 def list_json(request, spec):
     filterset = _valid_filterset(request, spec)
     table = BY_NAME[spec.table]
-    page = paginate(request, with_unique_ordering(filterset.qs), settings.HUB_PAGE_SIZE)
+    rows = with_unique_ordering(filterset.qs)
+    # Counted as the list page counts (stored totals, or up to its cap).
+    tally, capped, more = counting_plan(spec, filterset, rows)
+    count = row_count(spec, filterset, rows, tally, capped, more)
+    page = paginate(request, rows, settings.HUB_PAGE_SIZE, count=count, more=more)
     query = request.GET.copy()
 
     def page_url(number):
@@ -79,6 +83,8 @@ def list_json(request, spec):
             **dataset_state(),
             "license": settings.HUB_DATA_LICENSE,
             "count": page.paginator.count,
+            # False when the list has more rows than it counts (its count is then a floor).
+            "count_exact": not more,
             "page": page.number,
             "pages": page.paginator.num_pages,
             "next": page_url(page.next_page_number()) if page.has_next() else None,

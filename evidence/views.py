@@ -23,6 +23,8 @@ CLAIM_LIST = ListSpec(
     queryset=lambda: Claim.objects.public().for_list(),
     facets=claim_facets,
     tally=tally,
+    # As many as the list's pages show (hub.listing.MAX_PAGES of HUB_PAGE_SIZE).
+    count_cap=10_000,
 )
 SOURCE_LIST = ListSpec(
     table="sources",

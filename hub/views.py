@@ -1,5 +1,6 @@
 """Site-wide pages: home, methodology, search, and the error pages."""
 
+from django.core.exceptions import BadRequest
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -92,7 +93,10 @@ def page_not_found(request, exception):
 
 
 def bad_request(request, exception):
-    return render(request, "hub/400.html", status=400)
+    # The hub's own BadRequest messages say what to fix (a page number, a filter);
+    # other client errors (a bad Host header) keep their reasons to the logs.
+    reason = str(exception) if type(exception) is BadRequest else ""
+    return render(request, "hub/400.html", {"reason": reason}, status=400)
 
 
 def server_error(request):

@@ -210,7 +210,9 @@ def test_the_json_twin_is_paginated_with_stable_field_names(client, seeded):
     assert data["license"] == "CC BY 4.0"
     assert data["columns"][0] == "id"
     assert all(list(row) == data["columns"] for row in data["results"])
-    assert client.get("/claims.json", {"page": "999"}).status_code == 404
+    assert data["count_exact"] is True
+    assert client.get("/claims.json", {"page": "200"}).status_code == 404  # past the end
+    assert client.get("/claims.json", {"page": "201"}).status_code == 400  # past any list's pages
     assert client.get("/claims.json", {"stage": "x"}).status_code == 400
 
 
