@@ -10,7 +10,8 @@ with their number: a few rows per firm. `FirmSite` holds the sites those
 claims are at, for the profile's list of sites and the site list's firm
 filter.
 
-`rebuild` writes both with an INSERT ... SELECT each, in the database.
+`rebuild` writes both with an INSERT ... SELECT each, in the database, and
+each firm's `claim_count` from its facts.
 `refresh_for_update` runs it in the publishing transaction
 (editorial.services) for the firms whose claims the update changed in a way
 the facts see; synthetic data loading rebuilds them all. Nothing else makes
@@ -22,7 +23,6 @@ Plain SQL that PostgreSQL and SQLite both run; table names come from the models.
 import datetime
 
 from django.db import connection, transaction
-from django.db.models import Sum
 from django.utils import timezone
 
 from hub.models import Status
@@ -60,6 +60,7 @@ def rebuild(*, firm_ids=None):
         if len(firm_ids) > MAX_LISTED_FIRMS:
             firm_ids = None  # one pass over everything beats a huge IN list
     facts, firm_sites = FirmClaimFact._meta.db_table, FirmSite._meta.db_table
+    firms = Firm._meta.db_table
     claims, claim_firms = Claim._meta.db_table, Claim.firms.through._meta.db_table
     claim_sites = Claim.sites.through._meta.db_table
     firms_in, firm_params = "", []
@@ -85,6 +86,13 @@ def rebuild(*, firm_ids=None):
         cursor.execute(
             f"INSERT INTO {facts} (firm_id, facet, value, claims) " + " UNION ALL ".join(selects),
             [Status.PUBLISHED, *firm_params] * len(selects),
+        )
+        # Every claim has one type: the firm's type facts add up to its claims.
+        cursor.execute(
+            f"UPDATE {firms} SET claim_count = COALESCE((SELECT SUM(f.claims) FROM {facts} f"
+            f" WHERE f.firm_id = {firms}.id AND f.facet = %s), 0)"
+            + (f" WHERE {firms_in.replace('firm_id', 'id')}" if firms_in else ""),
+            [Facet.CLAIM_TYPE, *firm_params],
         )
         cursor.execute(
             f"INSERT INTO {firm_sites} (firm_id, site_id, claims) "
@@ -145,9 +153,3 @@ def reply_counts(firm, today=None):
             value = ReplyStatus.NO_RESPONSE if deadline < today else ReplyStatus.AWAITING
         counts[value] += claims
     return [(value, ReplyStatus(value).label, counts[value]) for value in ReplyStatus.values]
-
-
-def claim_count(firm):
-    """The number of published claims about `firm` (each has one type: the type facts add up)."""
-    facts = FirmClaimFact.objects.filter(firm=firm, facet=Facet.CLAIM_TYPE)
-    return facts.aggregate(n=Sum("claims"))["n"] or 0

@@ -126,6 +126,9 @@ class Firm(PublicRecord):
     )
     european_presence_note = models.TextField(_("European presence, details"), blank=True)
     description = models.TextField(_("description"), blank=True)
+    # Derived, never edited: the firm's published claims, written with its claim
+    # facts (entities.facts), so that the list shows and sorts by it at any size.
+    claim_count = models.PositiveIntegerField(default=0, editable=False)
 
     objects = FirmQuerySet.as_manager()
 
@@ -161,6 +164,7 @@ class Firm(PublicRecord):
             models.Index(fields=["country"]),
             models.Index(fields=["european_presence"]),
             models.Index(fields=["status", "name_en", "public_id"]),
+            models.Index(fields=["claim_count"]),
         ]
 
     def __str__(self):

@@ -5,8 +5,7 @@ themselves, so that every page reads the same rows with the same joins and
 a fixed number of queries.
 """
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from hub import search
@@ -14,22 +13,6 @@ from hub.models import PublicRecordQuerySet, Status
 
 
 class FirmQuerySet(search.SearchableQuerySet):
-    def with_claim_count(self):
-        """`claim_count` from the firm's claim facts (entities.facts), not from a million claims.
-
-        Every claim has one type, so the type facts add up to the firm's claims.
-        """
-        from .models import FirmClaimFact
-
-        total = (
-            FirmClaimFact.objects.filter(firm=OuterRef("pk"), facet=FirmClaimFact.Facet.CLAIM_TYPE)
-            .order_by()
-            .values("firm")
-            .annotate(total=Sum("claims"))
-            .values("total")
-        )
-        return self.annotate(claim_count=Coalesce(Subquery(total), 0))
-
     def with_claim_facts(self, facet, value):
         """Firms with at least one published claim whose `facet` (region, ...) is `value`."""
         from .models import FirmClaimFact
@@ -57,7 +40,7 @@ class FirmQuerySet(search.SearchableQuerySet):
         # Into a list attribute: prefetched into `sectors` itself, Django built a
         # related manager and a queryset for each firm, a sixth of the list's time.
         sectors = Prefetch("sectors", Sector.objects.order_by("name"), to_attr="listed_sectors")
-        return self.with_claim_count().with_sanctions_standing().prefetch_related(sectors)
+        return self.with_sanctions_standing().prefetch_related(sectors)
 
     def for_profile(self):
         from .models import Relationship, SanctionsDesignation

@@ -73,7 +73,7 @@ def firm_detail(request, firm):
         request,
         claims.in_profile_order().values_list("pk", flat=True),
         CLAIMS_PER_PAGE,
-        count=lambda: facts.claim_count(firm),
+        count=lambda: firm.claim_count,
     )
     shown = claims.for_display().filter(pk__in=list(page)).in_profile_order()
     grouped, footnotes = footnoted_claims(shown, group_by_type=True)

@@ -7,7 +7,7 @@ import pytest
 
 from editorial import services
 from entities import facts
-from entities.models import FirmClaimFact, FirmSite
+from entities.models import Firm, FirmClaimFact, FirmSite
 from evidence.models import Citation, Claim, Confidence
 from evidence.reply import ReplyStatus
 from tests.factories import ClaimFactory, FirmFactory, SiteFactory, SourceFactory
@@ -21,21 +21,31 @@ def editor(django_user_model):
 
 
 def stored():
-    """The facts, and the firms' sites as ("F...", "site", "S...", claims) rows."""
-    return set(FirmClaimFact.objects.values_list("firm__public_id", "facet", "value", "claims")) | {
-        (firm, "site", site, claims)
-        for firm, site, claims in FirmSite.objects.values_list(
-            "firm__public_id", "site__public_id", "claims"
-        )
-    }
+    """The facts, the firms' sites as ("F...", "site", "S...", claims) rows and their claim counts."""
+    return (
+        set(FirmClaimFact.objects.values_list("firm__public_id", "facet", "value", "claims"))
+        | {
+            (firm, "site", site, claims)
+            for firm, site, claims in FirmSite.objects.values_list(
+                "firm__public_id", "site__public_id", "claims"
+            )
+        }
+        | {
+            (firm, "claims", "", claims)
+            for firm, claims in Firm.objects.values_list("public_id", "claim_count")
+        }
+    )
 
 
 def rebuilt():
     """What a rebuild of every firm's facts from the claims gives (restoring the stored ones)."""
     before = list(FirmClaimFact.objects.values_list("firm_id", "facet", "value", "claims"))
     before_sites = list(FirmSite.objects.values_list("firm_id", "site_id", "claims"))
+    before_counts = list(Firm.objects.values_list("pk", "claim_count"))
     facts.rebuild()
     after = stored()
+    for pk, claims in before_counts:
+        Firm.objects.filter(pk=pk).update(claim_count=claims)
     FirmClaimFact.objects.all().delete()
     FirmSite.objects.all().delete()
     FirmClaimFact.objects.bulk_create(
@@ -65,8 +75,8 @@ def test_facts_count_each_firms_published_claims_by_region_type_and_grade():
         ("F7001", "claim_type", "servicing", 1),
         ("F7001", "confidence", "single_source", 2),
         ("F7001", "reply", "not_contacted", 2),
+        ("F7001", "claims", "", 2),
     }
-    assert facts.claim_count(firm) == 2
 
 
 def test_every_kind_of_publish_leaves_the_facts_a_rebuild_would_write(editor):
@@ -147,6 +157,12 @@ def test_every_kind_of_publish_leaves_the_facts_a_rebuild_would_write(editor):
     assert moved.confidence == Confidence.CONFIRMED
     assert ("F7011", "confidence", "confirmed", 1) in stored()
     assert stored() == rebuilt()
+    # And each firm's count is its published claims, counted from the claims themselves.
+    counts = {firm.public_id: firm.claim_count for firm in Firm.objects.all()}
+    claims = {
+        firm.public_id: Claim.objects.public().filter(firms=firm).count() for firm in (f1, f2, f3)
+    }
+    assert {key: counts[key] for key in claims} == claims == {"F7011": 1, "F7012": 0, "F7013": 2}
 
 
 def test_the_firm_list_filters_and_counts_by_the_published_claims(client, editor):
