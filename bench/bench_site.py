@@ -221,7 +221,11 @@ def export_sqlite(path):
     with connection.cursor() as cursor:
         for table, columns in tables.items():
             target.execute(f"CREATE TABLE {table} ({columns.replace(', id,', ', id INTEGER,')})")
-            cursor.execute(f"SELECT {columns} FROM {table}")
+            # Dates as ISO text, which is how SQLite keeps them (and Python 3.12 no
+            # longer adapts dates for sqlite3 by default).
+            cursor.execute(
+                f"SELECT {columns.replace('date_start', 'date_start::text')} FROM {table}"
+            )
             marks = ", ".join("?" * len(columns.split(",")))
             while rows := cursor.fetchmany(20_000):
                 target.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)

@@ -11,7 +11,13 @@ from django.views.decorators.http import require_safe
 
 from editorial.models import Update
 from hub.cache import current_update, site_state
-from hub.listing import counting_plan, paginate, row_count, with_unique_ordering
+from hub.listing import (
+    counting_plan,
+    paginate,
+    requested_page,
+    row_count,
+    with_unique_ordering,
+)
 from hub.records import find_record
 
 from . import package
@@ -66,6 +72,7 @@ def list_csv(request, spec):
 def list_json(request, spec):
     filterset = _valid_filterset(request, spec)
     table = BY_NAME[spec.table]
+    requested_page(request)  # a bad page number is refused before anything is counted
     rows = with_unique_ordering(filterset.qs)
     # Counted as the list page counts (stored totals, or up to its cap).
     tally, capped, more = counting_plan(spec, filterset, rows)

@@ -491,6 +491,7 @@ class Site(PublicRecord):
             models.Index(fields=["coordinate_precision"]),
             models.Index(fields=["operating_status"]),
             models.Index(fields=["status", "name_en", "public_id"]),
+            models.Index(fields=["claim_count"]),
         ]
 
     def __str__(self):

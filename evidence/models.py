@@ -134,6 +134,7 @@ class Source(PublicRecord):
             models.Index(fields=["language"]),
             models.Index(fields=["published_on"]),
             models.Index(fields=["status", "title", "public_id"]),
+            models.Index(fields=["claim_count"]),
         ]
 
     def __str__(self):

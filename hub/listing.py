@@ -247,11 +247,8 @@ class CountedPaginator(Paginator):
         return self._get_page(self.object_list[bottom : bottom + self.per_page], number, self)
 
 
-def paginate(request, queryset, per_page, *, count=None, more=False):
-    """One page of `queryset`: 400 for a malformed page number or one past MAX_PAGES, 404 past the end.
-
-    `count`, when given, is a callable returning the number of rows (cached per update).
-    """
+def requested_page(request):
+    """The page number asked for: 400 unless a whole number up to MAX_PAGES."""
     raw = request.GET.get("page", "1")
     if not PAGE_PARAM.match(raw):
         raise BadRequest(_("The page number must be a whole number."))
@@ -261,6 +258,15 @@ def paginate(request, queryset, per_page, *, count=None, more=False):
             _("Pages stop at page %(max)s. Narrow the filters, or download every result as CSV.")
             % {"max": MAX_PAGES}
         )
+    return number
+
+
+def paginate(request, queryset, per_page, *, count=None, more=False):
+    """One page of `queryset`: 400 for a malformed page number or one past MAX_PAGES, 404 past the end.
+
+    `count`, when given, is a callable returning the number of rows (cached per update).
+    """
+    number = requested_page(request)
     paginator = CountedPaginator(queryset, per_page, count=count, more=more)
     if number < 1 or (number > paginator.num_pages):
         raise Http404(_("There is no page %(number)s of these results.") % {"number": number})
@@ -320,6 +326,7 @@ def render_list(request, spec, context=None):
     }
     if not filterset.is_valid():
         return render(request, spec.template, {**context, "page": None, "count": 0}, status=400)
+    requested_page(request)  # a bad page number is refused before anything is counted
     rows = with_unique_ordering(filterset.qs)
     tally, capped, more = counting_plan(spec, filterset, rows)
     total = None

@@ -34,10 +34,15 @@ def claim_cap():
 
 
 @pytest.mark.django_db
-def test_a_page_past_the_last_any_list_shows_is_refused_with_the_reason(client):
+def test_a_page_past_the_last_any_list_shows_is_refused_with_the_reason(
+    client, django_assert_max_num_queries
+):
     FirmFactory()
+    client.get("/")  # the latest update number, read once a minute, is read now
     for url in ["/firms/", "/claims/", "/sources/", "/claims.json"]:
-        response = client.get(url, {"page": listing.MAX_PAGES + 1})
+        # Refused before anything is counted.
+        with django_assert_max_num_queries(1):  # the sectors, the firm filter's choices
+            response = client.get(url, {"page": listing.MAX_PAGES + 1})
         assert response.status_code == 400, url
         assert "Pages stop at page 200" in response.content.decode(), url
     # Within the limit, a page past the end is not found, as before.
