@@ -1,5 +1,6 @@
 """Site-wide pages: home, methodology, search, and the error pages."""
 
+from django.conf import settings
 from django.core.exceptions import BadRequest
 from django.db.models import Count
 from django.http import HttpResponse
@@ -58,6 +59,20 @@ def methodology(request):
             "reliability_grades": Reliability.choices,
             "claim_types": ClaimType.choices,
             "confidence_levels": Confidence,
+        },
+    )
+
+
+@require_safe
+def privacy(request):
+    return render(
+        request,
+        "hub/privacy.html",
+        {
+            "retention_days": settings.HUB_CONTACT_RETENTION_DAYS,
+            "ip_days": settings.HUB_IP_HASH_DAYS,
+            "csrf_cookie": settings.CSRF_COOKIE_NAME,
+            "language_cookie": settings.LANGUAGE_COOKIE_NAME,
         },
     )
 

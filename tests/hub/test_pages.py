@@ -11,6 +11,7 @@ PUBLIC_PAGES = [
     "/claims/",
     "/sources/",
     "/methodology/",
+    "/privacy/",
     "/search/?q=SANY",
     "/firms/F0001/",
     "/sites/S0001/",
@@ -28,6 +29,7 @@ def test_every_page_states_the_data_licence_and_links_the_methodology(client, se
     assert 'href="https://creativecommons.org/licenses/by/4.0/"' in body
     assert "CC BY 4.0" in body
     assert 'href="/methodology/' in body
+    assert 'href="/privacy/"' in body
     assert 'href="#content"' in body  # the skip link
 
 
@@ -53,6 +55,23 @@ def test_methodology_explains_stages_confidence_and_sourcing(client):
         "never as Russia",
     ]:
         assert text in body, text
+
+
+def test_the_privacy_page_states_what_is_kept_and_for_as_long_as_the_settings_say(client, settings):
+    settings.HUB_CONTACT_RETENTION_DAYS = 90
+    settings.HUB_IP_HASH_DAYS = 1
+    settings.CSRF_COOKIE_NAME = "__Host-csrftoken"
+    body = client.get("/privacy/").content.decode()
+    assert "They are deleted 90 days after you send the correction." in body
+    assert "for 1 day, then empties it" in body
+    assert "<code>__Host-csrftoken</code>" in body
+    assert "<code>django_language</code>" in body
+    assert "no analytics" in body
+    uk = client.get("/privacy/", HTTP_ACCEPT_LANGUAGE="uk").content.decode()
+    assert "90 днів" in uk
+    # The correction form, where the details are given, links it.
+    form = client.get("/corrections/new/").content.decode()
+    assert 'href="/privacy/#corrections"' in form
 
 
 def test_search_finds_names_in_every_script(client, seeded):
