@@ -5,6 +5,7 @@ from django.core.exceptions import BadRequest
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -121,10 +122,12 @@ def server_error(request):
 ROBOTS = """User-agent: *
 Disallow: /staff/
 Disallow: /corrections/track/
+Sitemap: {sitemap}
 """
 
 
 @require_safe
 def robots_txt(request):
     """Crawlers welcome on the public record; not on staff pages or private trackers."""
-    return HttpResponse(ROBOTS, content_type="text/plain; charset=utf-8")
+    sitemap = request.build_absolute_uri(reverse("sitemap"))
+    return HttpResponse(ROBOTS.format(sitemap=sitemap), content_type="text/plain; charset=utf-8")

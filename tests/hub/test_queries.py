@@ -58,6 +58,9 @@ MAX_QUERIES = {
     "/firms.json": 4,
     "/claims.json": 6,
     "claim json": 6,
+    # Per kind of record: its count (for the pages) and its latest change.
+    "/sitemap.xml": 13,
+    "/sitemap-claims.xml": 3,
 }
 
 
@@ -99,6 +102,7 @@ def test_pages_run_a_fixed_number_of_queries(client, django_assert_max_num_queri
         "relationship": hub_firm.relationships_in.first().get_absolute_url(),
         "claim json": f"/records/{Claim.objects.first().public_id}.json",
         **{url: url for url in ["/relationships.csv", "/sanctions.csv", "/relationships.json"]},
+        **{url: url for url in ["/sitemap.xml", "/sitemap-claims.xml"]},
     }
     for name, url in pages.items():
         with django_assert_max_num_queries(MAX_QUERIES[name]):
