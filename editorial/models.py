@@ -123,6 +123,14 @@ class Change(models.Model):
     def __str__(self):
         return f"{self.get_action_display()} {self.public_id}"
 
+    @property
+    def readable_diff(self):
+        """The diff with field names and values as readers read them (editorial.values)."""
+        from . import values
+
+        model = ContentType.objects.get_for_id(self.content_type_id).model_class()
+        return values.readable_diff(model, self.diff)
+
 
 def new_tracking_token():
     return secrets.token_urlsafe(32)

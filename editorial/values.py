@@ -9,6 +9,9 @@ string. Keeping one format means a diff shows exactly what a reader sees.
 import datetime
 from decimal import Decimal
 
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
 # Bookkeeping that only the publishing service sets; never edited directly.
 BOOKKEEPING = {
     "id",
@@ -286,3 +289,38 @@ class Resolver:
             else:
                 setattr(instance, field.attname, deserialize(self.model, name, value))
         return many
+
+
+def readable(field, value):
+    """A serialised value as a reader reads it: a choice's label, yes or no, a list joined."""
+    if value is None or value == [] or value == "":
+        return None
+    if isinstance(value, list):
+        return ", ".join(str(readable(field, item) or "") for item in value)
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if field is not None and field.choices and not field.is_relation:
+        return dict(field.flatchoices).get(value, value)
+    return value
+
+
+def readable_diff(model, diff):
+    """[{"field", "label", "before", "after"}] for a changelog diff, named and valued for readers.
+
+    The stored diff keeps the exact serialised values; this is only how they are shown.
+    A field the model no longer has keeps its raw name and values.
+    """
+    fields = {field.name: field for field in model._meta.get_fields()} if model else {}
+    rows = []
+    for entry in diff:
+        field = fields.get(entry["field"])
+        label = getattr(field, "verbose_name", None) or entry["field"]
+        rows.append(
+            {
+                "field": entry["field"],
+                "label": capfirst(label),
+                "before": readable(field, entry["before"]),
+                "after": readable(field, entry["after"]),
+            }
+        )
+    return rows

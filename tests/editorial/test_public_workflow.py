@@ -250,6 +250,34 @@ def test_every_record_page_links_its_history_and_the_correction_form(client, see
     assert "Update 1" in history
 
 
+def test_a_history_names_fields_and_values_as_readers_read_them(client, seeded, editor):
+    claim = Claim.objects.get(public_id="C0015")
+    before_region = claim.get_region_display()
+    publish(
+        services.stage_edit(
+            record=claim,
+            fields={"region": "kherson", "firms": ["F0001", "F0002"], "stage": 3},
+            user=editor,
+        )
+    )
+    history = client.get("/history/C0015/").content.decode()
+    newest = history.split('class="diff"')[1]  # update 2's change, listed first
+    rows = {
+        label: (before, after)
+        for label, before, after in re.findall(
+            r'<tr><th scope="row">([^<]+)</th><td>(.*?)</td><td>(.*?)</td></tr>', newest
+        )
+    }
+    assert rows["Occupied region"] == (before_region, "Kherson oblast")
+    assert rows["Engagement stage"][1] == "Stage 3 · state capital"
+    assert rows["Firms"][1] == "F0001, F0002"
+    assert "region" not in rows
+    assert "kherson" not in history
+    # The stored diff keeps the exact values; only the page reads them out.
+    change = Change.objects.get(public_id="C0015", state="published", update__number=2)
+    assert {"field": "region", "before": claim.region, "after": "kherson"} in change.diff
+
+
 def test_right_of_reply_shows_on_the_claim_as_the_firms_response(client, seeded, editor):
     claim = Claim.objects.get(public_id="C0015")
     correction, _token = services.submit_correction(
