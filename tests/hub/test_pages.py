@@ -121,3 +121,30 @@ def test_robots_txt_keeps_crawlers_off_staff_pages_and_trackers(client, db):
 
 def test_every_page_names_its_icon(client, seeded):
     assert 'rel="icon" href="/static/favicon.svg"' in client.get("/").content.decode()
+
+
+def test_record_identifiers_in_running_text_link_to_their_records(client, seeded):
+    body = client.get("/firms/F0001/").content.decode()
+    # The description cites its sources as "(SRC0008)": each is now a link.
+    assert '(<a href="/sources/SRC0008/" class="id">SRC0008</a>)' in body
+    assert "(SRC0008)" not in body
+
+
+def test_the_record_links_filter_escapes_the_text_around_the_identifiers():
+    from hub.templatetags.hub_tags import record_links
+
+    html = record_links('<b>x</b> (SRC0001, F0002) S12 C0003x CIT0004 "R0005"')
+    assert html == (
+        '&lt;b&gt;x&lt;/b&gt; (<a href="/sources/SRC0001/" class="id">SRC0001</a>, '
+        '<a href="/firms/F0002/" class="id">F0002</a>) S12 C0003x '
+        '<a href="/citations/CIT0004/" class="id">CIT0004</a> '
+        '&quot;<a href="/relationships/R0005/" class="id">R0005</a>&quot;'
+    )
+
+
+def test_no_public_text_names_the_project_s_internal_files(client, seeded):
+    for url in ["/sources/SRC0001/", "/sites/S0001/"]:
+        body = client.get(url).content.decode()
+        assert "seed-article.txt" not in body.replace('download="seed-article.txt"', ""), url
+        assert "seeds/README.md" not in body, url
+        assert "shared/" not in body, url
