@@ -42,8 +42,11 @@ SITE_SORT = (
 
 
 def sector_choices():
-    # A callable, so that the choices are read per request, not at import.
-    return list(Sector.objects.values_list("slug", "name"))
+    # A callable, so that the choices are read per request (and in its language), not at import.
+    return sorted(
+        ((sector.slug, sector.label) for sector in Sector.objects.only("slug", "name", "name_uk")),
+        key=lambda choice: choice[1],
+    )
 
 
 class FirmFilter(django_filters.FilterSet):

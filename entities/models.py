@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.db.models.functions import Length
 from django.db.models.lookups import Exact
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from hub.models import (
@@ -47,11 +48,19 @@ class Sector(models.Model):
 
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=100, unique=True)
+    name_uk = models.CharField(_("name (Ukrainian)"), max_length=100, blank=True)
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self):
+        return self.name
+
+    @property
+    def label(self):
+        """The name in the reader's language: the Ukrainian one where recorded, else English."""
+        if self.name_uk and (get_language() or "").split("-")[0] == "uk":
+            return self.name_uk
         return self.name
 
 

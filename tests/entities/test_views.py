@@ -68,6 +68,25 @@ def test_firm_list_filters_across_sanctions_sectors_and_claims(client):
     assert names(region="luhansk") == set()
 
 
+def test_sectors_are_named_in_the_reader_s_language_where_a_name_is_recorded(client):
+    firm = FirmFactory(name_en="Mining Gear Co")
+    firm.sectors.add(
+        SectorFactory(slug="mining-machinery", name="Mining machinery", name_uk="Гірнича техніка"),
+        SectorFactory(slug="logistics", name="Logistics", name_uk=""),
+    )
+    for url in ["/firms/", firm.get_absolute_url()]:
+        uk = client.get(url, HTTP_ACCEPT_LANGUAGE="uk").content.decode()
+        assert "Гірнича техніка" in uk, url
+        assert "Mining machinery" not in uk, url
+        assert "Logistics" in uk, url  # no Ukrainian name recorded: the English one
+        en = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert "Mining machinery" in en, url
+        assert "Гірнича техніка" not in en, url
+    # The sector filter's choices too.
+    uk = client.get("/firms/", HTTP_ACCEPT_LANGUAGE="uk").content.decode()
+    assert re.search(r'<option value="mining-machinery">Гірнича техніка \(1\)</option>', uk)
+
+
 def test_firm_list_sorts_by_claim_count(client):
     busy = FirmFactory(name_en="Busy Co")
     quiet = FirmFactory(name_en="Quiet Co")
