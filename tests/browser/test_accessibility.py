@@ -25,6 +25,7 @@ PUBLIC_PAGES = [
     "/claims/",
     "/sources/",
     "/methodology/",
+    "/privacy/",
     "/search/?q=SANY",
     "/firms/F0001/",
     "/sites/S0001/",
