@@ -174,6 +174,7 @@ class Firm(PublicRecord):
             models.Index(fields=["european_presence"]),
             models.Index(fields=["status", "name_en", "public_id"]),
             models.Index(fields=["claim_count"]),
+            # And, on PostgreSQL, firm_facet_columns (entities migration 0012).
         ]
 
     def __str__(self):
