@@ -29,7 +29,10 @@ class CorrectionForm(forms.Form):
         required=False,
         max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Links to documents that support the fix, one per line (http or https)."),
+        help_text=_(
+            "Links to documents that support the fix, one per line (http or https). Describe "
+            "evidence that is not online (a printed document, a paper filing) in the box above."
+        ),
     )
     right_of_reply = forms.BooleanField(
         label=_("I represent the firm concerned (this is the firm's response)"), required=False
