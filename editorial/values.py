@@ -9,8 +9,11 @@ string. Keeping one format means a diff shows exactly what a reader sees.
 import datetime
 from decimal import Decimal
 
+from django.utils.hashable import make_hashable
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+
+from hub.models import choice_labels
 
 # Bookkeeping that only the publishing service sets; never edited directly.
 BOOKKEEPING = {
@@ -300,7 +303,7 @@ def readable(field, value):
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if field is not None and field.choices and not field.is_relation:
-        return dict(field.flatchoices).get(value, value)
+        return choice_labels(field).get(make_hashable(value), value)
     return value
 
 

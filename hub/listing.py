@@ -353,9 +353,17 @@ def counting_plan(spec, filterset, rows):
         capped = cached_count(
             ("capped", type(filterset).__qualname__, spec.count_cap),
             filter_params(filterset),
-            lambda: rows.order_by()[: spec.count_cap + 1].count(),
+            lambda: count_up_to(rows, spec.count_cap),
         )
     return tally, capped, capped is not None and capped > spec.count_cap
+
+
+def count_up_to(queryset, cap):
+    """The rows of `queryset`, counted until there are more than `cap` (then cap + 1).
+
+    The database stops reading at the first cap + 1 rows, however many match.
+    """
+    return queryset.order_by()[: cap + 1].count()
 
 
 def row_count(spec, filterset, rows, tally, capped, more, total=None):

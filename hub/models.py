@@ -171,7 +171,7 @@ class PublicRecord(models.Model):
         # it; a profile page calls it hundreds of times. The labels stay lazy
         # here, so each call still gives the active language's.
         value = getattr(self, field.attname)
-        label = _choice_labels(field).get(make_hashable(value), value)
+        label = choice_labels(field).get(make_hashable(value), value)
         return force_str(label, strings_only=True)
 
     @property
@@ -200,8 +200,12 @@ def _detail_url_around_id(url_name, urlconf, script_prefix):
 
 
 @functools.cache
-def _choice_labels(field):
-    """A field's {value: label}, labels untranslated (lazy)."""
+def choice_labels(field):
+    """A field's {value: label}, labels untranslated (lazy), built once per field.
+
+    Keys are make_hashable(value). Django's get_FOO_display() rebuilds this on
+    every call; pages and changelogs show hundreds of labels.
+    """
     return {make_hashable(value): label for value, label in field.flatchoices}
 
 

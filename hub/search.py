@@ -99,7 +99,7 @@ class Spec:
     fuzzy: bool = True  # trigram similarity on the name fields
     substring: tuple = ()  # the name fields, when not names + aliases
     # A large table (claims): on PostgreSQL, words by the full-text index only,
-    # a substring only for Chinese (no spaces between words), no ranking.
+    # Chinese by its stored characters and pairs (no spaces between words), no ranking.
     large: bool = False
 
     @property
@@ -110,11 +110,6 @@ class Spec:
     @property
     def all_fields(self):
         return self.names + self.aliases + self.texts + self.extra
-
-    @property
-    def weighted(self):
-        groups = zip("ABCD", (self.names, self.aliases, self.texts, self.extra), strict=True)
-        return [(weight, fields) for weight, fields in groups if fields]
 
 
 SPECS = {

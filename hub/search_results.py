@@ -4,8 +4,8 @@ Each group runs two queries whatever the data, its count and its first hits,
 and one more when nothing holds the query as written and misspellings are
 tried. Claims are counted up to COUNT_CAP: a common word is in tens of
 thousands of claims, and counting them all read each of them (the claim list
-behind the group's link counts them all). Snippets are built in Python from
-the rows already read (escape, then mark).
+behind the group's link counts them up to its own cap). Snippets are built in
+Python from the rows already read (escape, then mark).
 """
 
 from dataclasses import dataclass, field
@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext_lazy as _
 
 from . import search
+from .listing import count_up_to
 from .transliteration import transliterate
 
 GROUP_SIZE = 10
@@ -142,5 +143,5 @@ def _count(queryset):
     """(number of rows, whether there are more): claims stop at COUNT_CAP."""
     if not search.spec_for(queryset.model).large:
         return queryset.count(), False
-    count = queryset[: COUNT_CAP + 1].count()
+    count = count_up_to(queryset, COUNT_CAP)
     return min(count, COUNT_CAP), count > COUNT_CAP

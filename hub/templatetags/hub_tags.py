@@ -8,6 +8,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 from hub import transliteration
+from hub.records import model_for
 
 register = template.Library()
 
@@ -18,17 +19,9 @@ def transliterate(text, language=""):
     return transliteration.transliterate(str(text or ""), str(language or ""))
 
 
-# The hub's record identifiers, as editors cite them in running text: "(SRC0008)".
-# Longest prefixes first, so that SRC0008 is a source, not a site.
-RECORD_ID = re.compile(r"\b(SRC|CIT|F|S|C|R)[0-9]{4,7}\b")
-RECORD_PAGES = {
-    "SRC": "evidence:source_detail",
-    "CIT": "evidence:citation_detail",
-    "F": "entities:firm_detail",
-    "S": "entities:site_detail",
-    "C": "evidence:claim_detail",
-    "R": "entities:relationship_detail",
-}
+# What may be a record identifier, as editors cite them in running text:
+# "(SRC0008)". hub.records says which kind of record, if any, it names.
+RECORD_ID = re.compile(r"\b[A-Z]{1,3}[0-9]{4,7}\b")
 
 
 @register.filter(needs_autoescape=True)
@@ -36,13 +29,17 @@ def record_links(text, autoescape=True):
     """``{{ firm.description|record_links }}``: the text, each record identifier in it a link.
 
     The text is escaped first; identifiers are letters and digits only, so the
-    links are built on the escaped text. An identifier of no public record
-    links to a page that says so (404).
+    links are built on the escaped text. An identifier of a kind with no page
+    (a designation) stays text; one of no public record links to a page that
+    says so (404).
     """
     escaped = conditional_escape(text) if autoescape else str(text)
 
     def link(match):
-        url = reverse(RECORD_PAGES[match.group(1)], args=[match.group(0)])
+        model = model_for(match.group(0))
+        if model is None or not model.DETAIL_URL_NAME:
+            return match.group(0)
+        url = reverse(model.DETAIL_URL_NAME, args=[match.group(0)])
         return f'<a href="{url}" class="id">{match.group(0)}</a>'
 
     return mark_safe(RECORD_ID.sub(link, escaped))

@@ -4,12 +4,13 @@ import datetime
 from collections import Counter
 
 import pytest
+from django.utils import timezone
 
 from editorial import services
 from entities import facts
 from entities.models import Firm, FirmClaimFact, FirmSite
 from evidence.models import Citation, Claim, Confidence
-from evidence.reply import ReplyStatus
+from evidence.reply import ReplyStatus, reply_status_expression
 from tests.factories import ClaimFactory, FirmFactory, SiteFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -227,6 +228,38 @@ def test_reply_counts_compare_stored_deadlines_with_the_day_they_are_read():
         "responded": 1,
         "no_response_by_deadline": 1,
     }
+
+
+def test_the_stored_reply_states_agree_with_the_database_s_own_rule_today():
+    # The other rule (evidence.reply.reply_status_expression, for the claim list
+    # and the CSV) compares the deadline with the database's today.
+    firm = FirmFactory()
+    today = timezone.now().date()
+    ClaimFactory(firms=[firm])
+    ClaimFactory(firms=[firm], firm_response="We deny it.")
+    for days in (-30, -1, 1, 30):
+        ClaimFactory(
+            firms=[firm],
+            reply_contacted_on=today - datetime.timedelta(days=60),
+            reply_deadline=today + datetime.timedelta(days=days),
+        )
+    by_expression = Counter(
+        Claim.objects.public()
+        .about_firm(firm)
+        .annotate(state=reply_status_expression())
+        .values_list("state", flat=True)
+    )
+    stored = {status: n for status, _, n in facts.reply_counts(firm) if n}
+    assert (
+        stored
+        == dict(by_expression)
+        == {
+            "not_contacted": 1,
+            "responded": 1,
+            "no_response_by_deadline": 2,
+            "awaiting": 2,
+        }
+    )
 
 
 def test_the_profile_and_the_site_list_read_the_firms_sites_from_its_facts(client):

@@ -133,12 +133,13 @@ def test_record_identifiers_in_running_text_link_to_their_records(client, seeded
 def test_the_record_links_filter_escapes_the_text_around_the_identifiers():
     from hub.templatetags.hub_tags import record_links
 
-    html = record_links('<b>x</b> (SRC0001, F0002) S12 C0003x CIT0004 "R0005"')
+    html = record_links('<b>x</b> (SRC0001, F0002) S12 C0003x CIT0004 "R0005" D0006 XY0007')
     assert html == (
         '&lt;b&gt;x&lt;/b&gt; (<a href="/sources/SRC0001/" class="id">SRC0001</a>, '
         '<a href="/firms/F0002/" class="id">F0002</a>) S12 C0003x '
         '<a href="/citations/CIT0004/" class="id">CIT0004</a> '
-        '&quot;<a href="/relationships/R0005/" class="id">R0005</a>&quot;'
+        '&quot;<a href="/relationships/R0005/" class="id">R0005</a>&quot; '
+        "D0006 XY0007"  # a designation has no page; XY names no kind of record
     )
 
 
