@@ -331,6 +331,12 @@ TABLES = [
             c("accessed_on", "date", "Date the hub last accessed the source."),
             c("language", "string", "BCP 47 language code."),
             c("reliability", "string", "Reliability grade A-D (see the methodology)."),
+            c(
+                "hub_publication",
+                "boolean",
+                "True for the hub's own briefings and reports, which never count as independent "
+                "corroboration.",
+            ),
             c("description", "string", "Description."),
             LAST_UPDATE,
             HUB_URL,
@@ -357,8 +363,9 @@ TABLES = [
             c(
                 "confidence",
                 "string",
-                "confirmed, single_source (reported), alleged or disputed: the grade computed "
-                "from the evidence, or the editors' override (see the methodology).",
+                "confirmed, single_source (reported), hub_finding (the hub's own finding, not "
+                "independently confirmed), alleged or disputed: the grade computed from the "
+                "evidence, or the editors' override (see the methodology).",
             ),
             c("figure_low", "number", "The figure the claim states (or the low end of a range)."),
             c("figure_high", "number", "The high end of a range."),
@@ -433,7 +440,13 @@ TABLES = [
                 foreign_key=("sources", "id"),
             ),
             c("locator", "string", "Where in the source: page, paragraph, timestamp or section."),
-            c("quote", "string", "The words quoted."),
+            c("quote", "string", "The words quoted, in the source's language."),
+            c(
+                "quote_translation",
+                "string",
+                "The hub's English translation of the quote, when the quote is not in English.",
+            ),
+            c("stance", "string", "supports, hedged or disputes: how the source treats the claim."),
             c("note", "string", "Note."),
             LAST_UPDATE,
         ],

@@ -7,10 +7,15 @@ test it applies. The first rule whose test passes gives the grade. Publishing
 set an override with a reason.
 
 What the rules look at, for each published citation of the claim: the
-source's publisher, reliability grade, the firm that issued it (if it is the
-firm's own filing, statement or website), the sources it is derived from,
-and the citation's stance (supports, hedged, disputes); and the stance of
-the firm's recorded response.
+source's publisher, reliability grade, whether the hub itself published it,
+the firm that issued it (if it is the firm's own filing, statement or
+website), the sources it is derived from, and the citation's stance
+(supports, hedged, disputes); and the stance of the firm's recorded response.
+
+The hub's own publications never count as independent: a claim the hub
+found and no outside source supports says so in its grade (hub finding), and
+a source that only relays the hub's briefing shares its lineage, so it does
+not corroborate it either.
 """
 
 from dataclasses import dataclass, field
@@ -40,6 +45,8 @@ class Evidence:
     issuer: int | None = None
     # The source itself and every source it is derived from, directly or through others.
     lineage: frozenset = frozenset()
+    # The hub's own briefing or report (Source.hub_publication).
+    hub_own: bool = False
 
     @property
     def supports(self):
@@ -47,7 +54,7 @@ class Evidence:
 
     @property
     def independent(self):
-        return self.supports and self.reliability in INDEPENDENT_GRADES
+        return self.supports and self.reliability in INDEPENDENT_GRADES and not self.hub_own
 
 
 @dataclass(frozen=True)
@@ -88,6 +95,10 @@ def _one_independent(evidence):
     return any(c.independent for c in evidence.citations)
 
 
+def _hub_finding(evidence):
+    return any(c.supports and c.hub_own for c in evidence.citations)
+
+
 @dataclass(frozen=True)
 class Rule:
     code: str
@@ -126,9 +137,9 @@ RULES = [
         "independent_sources",
         Confidence.CONFIRMED,
         _(
-            "At least two independent sources (reliability A or B) support it: of different "
-            "publishers, neither derived from the other, and not both derived from a common "
-            "source."
+            "At least two independent sources (reliability A or B, not published by the hub) "
+            "support it: of different publishers, neither derived from the other, and not both "
+            "derived from a common source."
         ),
         _two_independent,
     ),
@@ -136,10 +147,20 @@ RULES = [
         "one_source",
         Confidence.SINGLE_SOURCE,
         _(
-            "One independent source (reliability A or B) supports it, or several that "
-            "relay one another or share a publisher."
+            "One independent source (reliability A or B, not published by the hub) supports "
+            "it, or several that relay one another or share a publisher."
         ),
         _one_independent,
+    ),
+    Rule(
+        "hub_finding",
+        Confidence.HUB_FINDING,
+        _(
+            "Only the hub's own publications support it, with at most interested or "
+            "unverified sources beside them: the hub's finding, which no independent source "
+            "cited here confirms. The hub's briefings are never counted as corroboration."
+        ),
+        _hub_finding,
     ),
     Rule(
         "interested_or_anonymous",
@@ -207,11 +228,12 @@ def evidence_for(claim_pks):
             "source__reliability",
             "source__issuer_id",
             "stance",
+            "source__hub_publication",
         )
     )
-    for claim, source, publisher, reliability, issuer, stance in rows:
+    for claim, source, publisher, reliability, issuer, stance, hub_own in rows:
         citations[claim].append(
-            Evidence(source, publisher, reliability, stance, issuer, lineage(source))
+            Evidence(source, publisher, reliability, stance, issuer, lineage(source), hub_own)
         )
     firms = {pk: set() for pk in claim_pks}
     for claim, firm in Claim.firms.through.objects.filter(claim__in=claim_pks).values_list(
@@ -236,6 +258,7 @@ def evidence_of_displayed_claim(claim):
             c.stance,
             c.source.issuer_id,
             lineage(c.source_id),
+            c.source.hub_publication,
         )
         for c in claim.public_citations
         if c.claim_id == claim.pk

@@ -73,6 +73,13 @@ class Source(PublicRecord):
         _("reliability grade"), max_length=1, choices=Reliability.choices
     )
     description = models.TextField(_("description"), blank=True)
+    # The hub's own briefings and reports: shown as such on every footnote, and
+    # never counted as independent corroboration (evidence.confidence).
+    hub_publication = models.BooleanField(
+        _("published by the hub itself"),
+        default=False,
+        help_text=_("The hub's own briefing or report: it never corroborates a claim."),
+    )
     # Derived, never edited: the published claims it has, written when an update
     # changes them (evidence.claim_counts), so that the list sorts by it at any size.
     claim_count = models.PositiveIntegerField(default=0, editable=False)
@@ -161,6 +168,9 @@ class Confidence(models.TextChoices):
     # and filter URLs); the level is called "reported".
     CONFIRMED = "confirmed", _("Confirmed")
     SINGLE_SOURCE = "single_source", _("Reported")
+    # Resting only on the hub's own publications: what the hub found, which no
+    # outside source has yet been cited for.
+    HUB_FINDING = "hub_finding", _("Hub finding, not independently confirmed")
     ALLEGED = "alleged", _("Alleged")
     DISPUTED = "disputed", _("Disputed")
 
@@ -379,6 +389,13 @@ class Citation(PublicRecord):
         help_text=_("Where in the source: page, paragraph, timestamp or section."),
     )
     quote = models.TextField(_("quote"), blank=True)
+    # The quote in English when the source is not: the hub's own translation,
+    # and labelled so wherever it is shown.
+    quote_translation = models.TextField(
+        _("English translation of the quote"),
+        blank=True,
+        help_text=_("The hub's translation, when the quote is not in English."),
+    )
     note = models.TextField(_("note"), blank=True)
     stance = models.CharField(
         _("stance"),

@@ -80,34 +80,15 @@ def test_the_source_page_shows_a_recorded_exemption(client):
     assert "<dd>Printed document; no online copy</dd>" in body
 
 
-def test_the_seed_article_is_loaded_as_a_snapshot_with_its_sha256(client, seeded):
-    article = (Path(settings.BASE_DIR) / "seeds" / "seed-article.txt").read_bytes()
-    source = Source.objects.select_related("snapshot").get(public_id="SRC0001")
-    assert source.snapshot.sha256 == hashlib.sha256(article).hexdigest()
-    assert source.snapshot.media_type == "text/plain"
-    response = client.get("/sources/SRC0001/snapshot/")
-    assert b"".join(response.streaming_content) == article
-    # Every other seed source says honestly why it has no copy; none has an invented archive.
-    others = Source.objects.exclude(public_id="SRC0001")
-    assert not others.exclude(archived_url="").exists()
-    assert not others.filter(archive_exemption="").exists()
+def test_the_seed_keeps_no_copy_of_the_hub_briefing_and_says_where_it_is(client, seeded):
+    source = Source.objects.get(public_id="SRC0001")
+    assert source.snapshot is None
+    assert source.url.startswith("https://")
+    assert "published at the URL above" in source.archive_exemption
+    assert client.get("/sources/SRC0001/snapshot/").status_code == 404
+    # No seed source has an invented archive address.
+    assert not Source.objects.exclude(archived_url="").exists()
     assert not Source.objects.missing_archive().exists()
-
-
-def test_a_seed_snapshot_whose_hash_differs_loads_nothing(tmp_path):
-    import io
-    import json
-    import shutil
-
-    from django.core.management import CommandError, call_command
-
-    folder = tmp_path / "seeds"
-    shutil.copytree(Path(settings.BASE_DIR) / "seeds", folder)
-    (folder / "seed-article.txt").write_text("A tampered copy.")
-    with pytest.raises(CommandError, match=r"sources\.json, record 1 .*SHA-256"):
-        call_command("load_seeds", directory=str(folder), stdout=io.StringIO())
-    assert not Source.objects.exists()
-    assert json.loads((folder / "sources.json").read_text())[0]["public_id"] == "SRC0001"
 
 
 def test_staff_upload_a_snapshot_in_the_admin_and_it_is_stored_by_hash(django_user_model):

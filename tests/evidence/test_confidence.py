@@ -12,8 +12,9 @@ from tests.factories import CitationFactory, ClaimFactory, FirmFactory, SourceFa
 FIRM = 7
 
 
-def cite(source, publisher, reliability="B", stance="supports", issuer=None, lineage=()):
-    return Evidence(source, publisher, reliability, stance, issuer, frozenset({source, *lineage}))
+def cite(source, publisher, reliability="B", stance="supports", issuer=None, lineage=(), hub=False):
+    lineage = frozenset({source, *lineage})
+    return Evidence(source, publisher, reliability, stance, issuer, lineage, hub)
 
 
 def grade_of(*citations, firms=(), response=""):
@@ -92,6 +93,60 @@ def test_only_an_interested_anonymous_or_hedged_source_makes_the_claim_alleged(c
 def test_interested_sources_do_not_add_up_to_confirmed():
     rule = grade_of(cite(1, "Monitor A"), cite(2, "Occupation agency", reliability="C"))
     assert rule.grade == Confidence.SINGLE_SOURCE
+
+
+def test_the_hubs_own_briefing_alone_is_a_hub_finding():
+    rule = grade_of(cite(1, "The hub", reliability="A", hub=True))
+    assert (rule.code, rule.grade) == ("hub_finding", Confidence.HUB_FINDING)
+    assert str(rule.label) == "Hub finding, not independently confirmed"
+
+
+def test_the_hubs_own_publications_never_corroborate_each_other_or_an_outside_source():
+    briefing = cite(1, "The hub", hub=True)
+    report = cite(2, "The hub's research team", reliability="A", hub=True)
+    assert grade_of(briefing, report).grade == Confidence.HUB_FINDING
+    # With one outside source, the claim is reported, never confirmed by the hub's word.
+    assert grade_of(briefing, report, cite(3, "Monitor")).grade == Confidence.SINGLE_SOURCE
+    assert grade_of(briefing, cite(3, "Monitor"), cite(4, "Paper")).grade == Confidence.CONFIRMED
+
+
+def test_an_interested_party_beside_the_hub_briefing_does_not_make_it_more_than_a_hub_finding():
+    rule = grade_of(cite(1, "The hub", hub=True), cite(2, "Occupation post", reliability="C"))
+    assert rule.grade == Confidence.HUB_FINDING
+
+
+def test_a_source_relaying_the_hub_briefing_does_not_corroborate_it():
+    relay = cite(2, "Newspaper", lineage=(1,))
+    rule = grade_of(cite(1, "The hub", hub=True), relay)
+    assert rule.grade == Confidence.SINGLE_SOURCE  # the newspaper is one source, not two
+
+
+def test_a_hedged_hub_briefing_is_only_alleged():
+    rule = grade_of(cite(1, "The hub", stance="hedged", hub=True))
+    assert rule.grade == Confidence.ALLEGED
+
+
+@pytest.mark.django_db
+def test_a_claim_citing_only_a_hub_publication_is_graded_a_hub_finding_from_the_database():
+    claim = ClaimFactory(cite=SourceFactory(publisher="The hub", hub_publication=True))
+    grade, rule = confidence.computed_grades([claim.pk])[claim.pk]
+    assert (grade, rule.code) == (Confidence.HUB_FINDING, "hub_finding")
+    CitationFactory(claim=claim, source=SourceFactory(publisher="Monitor", reliability="A"))
+    assert confidence.computed_grades([claim.pk])[claim.pk][0] == Confidence.SINGLE_SOURCE
+
+
+@pytest.mark.django_db
+def test_every_footnote_citing_a_hub_publication_says_so(client):
+    claim = ClaimFactory(cite=SourceFactory(publisher="The hub", hub_publication=True))
+    outside = SourceFactory(publisher="Monitor")
+    CitationFactory(claim=claim, source=outside)
+    body = client.get(claim.get_absolute_url()).content.decode()
+    assert body.count("The hub's own briefing, not an independent source.") == 1
+    source_page = client.get(
+        claim.citations.get(source__hub_publication=True).source.get_absolute_url()
+    )
+    assert "The hub's own briefing." in source_page.content.decode()
+    assert "hub's own briefing" not in client.get(outside.get_absolute_url()).content.decode()
 
 
 @pytest.mark.django_db

@@ -1,14 +1,20 @@
-"""Load the reviewable data files in seeds/ and publish them as an update.
+"""Load the reviewable data files in seeds/ and publish them as updates.
 
-One JSON file per table; records refer to each other by public identifier.
-Every new or changed record is staged and the lot is published through
-`editorial.services.publish_update`, like any other change: on an empty
-database the seed becomes update 1. The whole load is one transaction (a
-bad row anywhere loads nothing) and idempotent: when the database already
-holds the files' values, nothing is staged and no update is made.
+One JSON file per table is update 1; records refer to each other by public
+identifier. Every new or changed record is staged and the lot is published
+through `editorial.services.publish_update`, like any other change: on an
+empty database the seed becomes update 1. Then each file of seeds/updates/
+is replayed through the editorial workflow as the next update
+(editorial.seed_history): its corrections submitted and decided, its
+changes staged and published. The whole load is one transaction (a bad row
+anywhere loads nothing) and idempotent: what the database already holds is
+not staged or published again.
+
+Once a later update has been published, the table files are history (update
+1 as it was published): a change to them is refused, and a change to the
+data goes in a new file of seeds/updates/.
 """
 
-import datetime
 import hashlib
 import json
 from pathlib import Path
@@ -18,10 +24,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError, transaction
 
-from editorial import services, values
+from editorial import seed_history, services, values
 from editorial.models import Update
 from entities.models import Firm, Relationship, SanctionsDesignation, Sector, Site
-from evidence.archiving import store_snapshot
 from evidence.models import Citation, Claim, Source
 from hub.models import Status
 
@@ -71,22 +76,34 @@ class Command(BaseCommand):
 
     def handle(self, *args, directory, **options):
         folder = Path(directory)
+        history = seed_history.history_files(folder)
         try:
             with transaction.atomic():
-                totals, changes = [], []
-                for name, model in TABLES:
-                    totals.append(self.load_table(folder / name, model, changes))
-                update = self.publish(folder, changes)
-        except (SeedError, services.PublishRefused) as error:
+                totals, changes, update = None, [], None
+                if any(seed_history.replayed(path) for path in history):
+                    first = self.published_base(folder)
+                else:
+                    totals = [self.load_table(folder / name, m, changes) for name, m in TABLES]
+                    update = self.publish(folder, changes)
+                later = [(path, seed_history.replay(path=path)) for path in history]
+        except (SeedError, services.PublishRefused, seed_history.HistoryError) as error:
             raise CommandError(f"Nothing was loaded: {error}") from error
-        for (name, _model), (created, updated, unchanged) in zip(TABLES, totals, strict=True):
-            self.stdout.write(
-                f"{name}: {created} created, {updated} updated, {unchanged} unchanged"
-            )
-        if update is None:
-            self.stdout.write("Nothing new: no update published.")
+        if totals is None:
+            self.stdout.write(f"Tables: published as update {first.number}, unchanged.")
         else:
+            for (name, _model), (created, updated, same) in zip(TABLES, totals, strict=True):
+                self.stdout.write(f"{name}: {created} created, {updated} updated, {same} unchanged")
+        published = [update] if update is not None else []
+        if update is not None:
             self.stdout.write(f"Published update {update.number}: {update.summary}")
+        for path, replayed in later:
+            if replayed is not None:
+                published.append(replayed)
+                self.stdout.write(
+                    f"updates/{path.name}: published update {replayed.number}: {replayed.summary}"
+                )
+        if not published:
+            self.stdout.write("Nothing new: no update published.")
 
     def load_table(self, path, model, changes):
         if not path.exists():
@@ -104,8 +121,6 @@ class Command(BaseCommand):
             links = {name: row.pop(name) for name in self_links(model) if name in row}
             try:
                 with transaction.atomic():
-                    if model is Source:
-                        self.load_snapshot(path.parent, row)
                     outcome = self.load_row(model, key, row, changes)
             except LOAD_ERRORS as error:
                 raise SeedError(
@@ -141,23 +156,6 @@ class Command(BaseCommand):
         changes.append(services.stage_edit(record=record, fields=links, user=None))
         return True
 
-    def load_snapshot(self, folder, row):
-        """A source's `snapshot` given as a file beside the seeds: store it, name it by hash."""
-        spec = row.get("snapshot")
-        if not isinstance(spec, dict):
-            return
-        content = (folder / spec["file"]).read_bytes()
-        digest = hashlib.sha256(content).hexdigest()
-        if digest != spec["sha256"]:
-            raise ValueError(f"snapshot {spec['file']} has SHA-256 {digest}, not {spec['sha256']}")
-        store_snapshot(
-            content=content,
-            media_type=spec["media_type"],
-            retrieved_at=datetime.datetime.fromisoformat(spec["retrieved_at"]),
-            original_name=spec["file"],
-        )
-        row["snapshot"] = digest
-
     def load_row(self, model, key, row, changes):
         identifier = row.pop(key)
         existing = model.objects.filter(**{key: identifier}).first()
@@ -178,12 +176,29 @@ class Command(BaseCommand):
         changes.append(services.stage_edit(record=existing, fields=row, user=None))
         return "updated"
 
+    def published_base(self, folder):
+        """The update the table files were published as; refuses files changed since."""
+        update = Update.objects.filter(idempotency_key=self.base_key(folder)).first()
+        if update is None:
+            raise SeedError(
+                "the table files in seeds/ differ from the update they were published as, and "
+                "later updates from seeds/updates/ are published: put the change in a new file "
+                "of seeds/updates/ (see seeds/README.md)"
+            )
+        return update
+
+    def base_key(self, folder):
+        digest = hashlib.sha256()
+        for name, _model in TABLES:
+            path = folder / name
+            if not path.exists():
+                raise SeedError(f"{path} is missing")
+            digest.update(path.read_bytes())
+        return f"seeds-{digest.hexdigest()[:48]}"
+
     def publish(self, folder, changes):
         if not changes:
             return None
-        digest = hashlib.sha256()
-        for name, _model in TABLES:
-            digest.update((folder / name).read_bytes())
         first = not Update.objects.exists()
         return services.publish_update(
             change_ids=[change.pk for change in changes],
@@ -191,5 +206,5 @@ class Command(BaseCommand):
             if first
             else "Seed files revised",
             notes="Loaded from the reviewable files in seeds/ by `manage.py load_seeds`.",
-            idempotency_key=f"seeds-{digest.hexdigest()[:48]}",
+            idempotency_key=self.base_key(folder),
         )
