@@ -34,21 +34,41 @@ def load(**kwargs):
 
 
 def test_a_second_load_changes_nothing():
-    first = load()
-    assert "0 created" not in first.splitlines()[2]  # firms were created
+    load()
+    published = Update.objects.count()
+    assert published == 1 + len(list((SEEDS / "updates").glob("*.json")))
     before = snapshot()
     second = load()
-    *tables, last = second.splitlines()
-    assert all(" 0 created, 0 updated" in line for line in tables), second
-    assert last == "Nothing new: no update published."
-    assert Update.objects.count() == 1
+    assert second.splitlines() == [
+        "Tables: published as update 1, unchanged.",
+        "Nothing new: no update published.",
+    ]
+    assert Update.objects.count() == published
     assert snapshot() == before
 
 
-def test_a_changed_seed_file_updates_only_that_record(tmp_path):
-    load()
+def test_the_later_updates_are_published_in_order_after_the_tables():
+    output = load()
+    files = sorted((SEEDS / "updates").glob("*.json"))
+    numbers = [
+        int(line.split("published update ")[1].split(":")[0])
+        for line in output.splitlines()
+        if line.startswith("updates/")
+    ]
+    assert numbers == list(range(2, 2 + len(files)))
+    assert Update.objects.get(number=1).summary.startswith("Seed dataset")
+
+
+def tables_only(tmp_path):
+    """A copy of the seed tables without their later updates."""
     folder = tmp_path / "seeds"
-    shutil.copytree(SEEDS, folder)
+    shutil.copytree(SEEDS, folder, ignore=shutil.ignore_patterns("updates"))
+    return folder
+
+
+def test_a_changed_seed_file_updates_only_that_record(tmp_path):
+    folder = tables_only(tmp_path)
+    load(directory=str(folder))
     firms = json.loads((folder / "firms.json").read_text())
     original = firms[0]["description"]
     firms[0]["description"] = "Edited description."
@@ -61,6 +81,19 @@ def test_a_changed_seed_file_updates_only_that_record(tmp_path):
         {"field": "description", "before": original, "after": "Edited description."}
     ]
     assert Firm.objects.get(public_id=firms[0]["public_id"]).description == "Edited description."
+
+
+def test_the_tables_cannot_be_edited_once_later_updates_are_published(tmp_path):
+    folder = tmp_path / "seeds"
+    shutil.copytree(SEEDS, folder)
+    load(directory=str(folder))
+    published = Update.objects.count()
+    firms = json.loads((folder / "firms.json").read_text())
+    firms[0]["description"] = "Edited description."
+    (folder / "firms.json").write_text(json.dumps(firms, ensure_ascii=False))
+    with pytest.raises(CommandError, match=r"new file of seeds/updates/"):
+        load(directory=str(folder))
+    assert Update.objects.count() == published
 
 
 def test_a_bad_row_anywhere_loads_nothing(tmp_path):
