@@ -12,7 +12,7 @@
    peak RSS.
 4. Runs `COPY (the same columns, the same rows, the same order) TO STDOUT WITH
    CSV HEADER` and reports its rows/s.
-5. Prints one summary with the goals of issue 4: view/COPY >= 0.5 and peak
+5. Prints one summary with the export's goals: view/COPY >= 0.5 and peak
    RSS < 150 MB. A benchmark prints figures; it exits 0 either way.
 
 --profile also runs the export once under cProfile, in another fresh process,

@@ -1,4 +1,4 @@
-"""The map of sites, the network of firms and the dataset timeline (issue 5)."""
+"""The map of sites, the network of firms and the dataset timeline."""
 
 from django.http import Http404
 from django.shortcuts import render

@@ -12,7 +12,16 @@ class CitationInline(admin.StackedInline):
     model = Citation
     fk_name = "claim"
     extra = 0
-    fields = ["public_id", "status", "source", "locator", "quote", "stance", "note"]
+    fields = [
+        "public_id",
+        "status",
+        "source",
+        "locator",
+        "quote",
+        "quote_translation",
+        "stance",
+        "note",
+    ]
     autocomplete_fields = ["source"]
     can_delete = False
     readonly_fields = ["status"]

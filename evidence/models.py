@@ -136,7 +136,7 @@ class Source(PublicRecord):
         ]
         indexes = [
             models.Index(fields=["kind", "status"]),
-            # Performance (issue 7): every filter and sort of the source list.
+            # Performance: every filter and sort of the source list.
             models.Index(fields=["reliability"]),
             models.Index(fields=["language"]),
             models.Index(fields=["published_on"]),
@@ -322,7 +322,7 @@ class Claim(PublicRecord):
             models.Index(fields=["region", "status"]),
             models.Index(fields=["confidence"]),
             models.Index(fields=["date_start"]),
-            # Performance (issue 7): the stage filter, the sorts (ties broken by id).
+            # Performance: the stage filter, the sorts (ties broken by id).
             models.Index(fields=["stage"]),
             models.Index(fields=["date_start", "id"]),
             models.Index(fields=["claim_type", "id"]),

@@ -23,7 +23,7 @@ def warm_up():
 # pinyin tables) out of the garbage collector's generations. Otherwise a
 # collection of the oldest generation walks them all, and the request that
 # set it off waits 150 ms more: the slowest of every 20 uncached pages at a
-# million claims (issue 7, README "Performance"). Each server process (a
+# million claims (README "Performance"). Each server process (a
 # gunicorn worker imports this module after forking) does it for itself.
 warm_up()
 gc.freeze()

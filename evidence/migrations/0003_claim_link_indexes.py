@@ -1,4 +1,4 @@
-"""Indexes for reading the claims of one firm or site at scale (issue 7).
+"""Indexes for reading the claims of one firm or site at scale.
 
 Django indexes an automatic many-to-many table by each column alone. A
 profile reads the claims of one firm or site: with (firm_id, claim_id) the

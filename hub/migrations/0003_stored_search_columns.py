@@ -3,7 +3,7 @@
 Until now the GIN indexes of 0001/0002 were built on expressions, so every
 row an index found was checked again, and every hit ranked, by computing its
 vector from its texts once more: at a million claims and twenty thousand
-firms that recomputation was most of a search's time (issue 7). Here each
+firms that recomputation was most of a search's time. Here each
 searchable table gets two generated columns, kept by the database itself
 whenever a row is written:
 

@@ -39,7 +39,7 @@ PUBLIC_PAGES = [
     "/downloads/",
     "/history/F0001/",
     "/firms/F9999/",
-    # Map, network and timelines (issue 5).
+    # Map, network and timelines.
     "/sites/map/",
     "/sites/S0002/",
     "/network/",

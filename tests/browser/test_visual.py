@@ -1,4 +1,4 @@
-"""The map, the network graph and the timelines in a real browser (issue 5).
+"""The map, the network graph and the timelines in a real browser.
 
 No tile server is configured in tests: the markers must show on the plain
 background, and no page may log an error (a CSP violation is one).

@@ -259,7 +259,7 @@ def test_an_xlsx_workbook_imports_like_a_csv_file(editor):
             "c.csv",
             "Unknown column &#x27;bogus_column&#x27;",
         ),
-        # confidence is computed when a claim is published (issue 9): claim_type is required.
+        # confidence is computed when a claim is published: claim_type is required.
         (b"statement,confidence\nx,alleged\n", "c.csv", "Missing required column: claim_type"),
         (
             "statement,claim_type,confidence\nCaf\u00e9,presence,alleged\n".encode("latin-1"),

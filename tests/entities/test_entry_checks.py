@@ -1,5 +1,5 @@
 """Bad identifiers and places are refused wherever records are entered: the
-admin, the staff edit (staging) and the spreadsheet import (issue 9)."""
+admin, the staff edit (staging) and the spreadsheet import."""
 
 import pytest
 

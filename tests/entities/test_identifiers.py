@@ -1,4 +1,4 @@
-"""Registry identifiers are checked against their check characters (issue 9)."""
+"""Registry identifiers are checked against their check characters."""
 
 import contextlib
 

@@ -1,4 +1,4 @@
-"""What the firm, site and claim pages say about places, names and sanctions (issue 9)."""
+"""What the firm, site and claim pages say about places, names and sanctions."""
 
 import datetime
 import re

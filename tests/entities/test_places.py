@@ -1,4 +1,4 @@
-"""Places as they are: KATOTTH codes, Ukraine as the country, source labels read (issue 9)."""
+"""Places as they are: KATOTTH codes, Ukraine as the country, source labels read."""
 
 import pytest
 from django.core.exceptions import ValidationError

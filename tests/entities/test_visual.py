@@ -1,4 +1,4 @@
-"""The map of sites, the network of firms and the timelines (issue 5): pages and data."""
+"""The map of sites, the network of firms and the timelines: pages and data."""
 
 import datetime
 import itertools

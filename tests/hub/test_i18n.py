@@ -1,4 +1,4 @@
-"""The interface in English and Ukrainian (issue 8).
+"""The interface in English and Ukrainian.
 
 The reader picks the language with the switcher in the header, which posts to
 /i18n/setlang/ and stores the choice in a cookie: URLs never change. Without

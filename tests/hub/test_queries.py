@@ -40,8 +40,8 @@ MAX_QUERIES = {
     # number of sites, each counted in the database now that claims come in pages
     "firm": 14,
     "site": 7,  # + the claim count, for the pages
-    "claim": 6,  # + the derivations between sources, for the grade's rule (issue 9)
-    "source": 4,  # + the sources it relays (issue 9)
+    "claim": 6,  # + the derivations between sources, for the grade's rule
+    "source": 4,  # + the sources it relays
     "relationship": 3,
     # Exports: one query for the rows, one per many-to-many column per chunk
     # of 2,000 rows, one for the update number in the file name.

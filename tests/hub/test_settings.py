@@ -39,7 +39,7 @@ def test_production_refuses_empty_allowed_hosts():
 
 
 def test_production_refuses_to_start_without_the_shared_cache():
-    # Rate limits and form nonces must be shared by every app server (issue 6).
+    # Rate limits and form nonces must be shared by every app server.
     result = run_manage(
         "check",
         HUB_PRODUCTION="1",

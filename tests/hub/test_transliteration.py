@@ -1,4 +1,4 @@
-"""Latin transliterations shown beside names in other scripts (issue 8)."""
+"""Latin transliterations shown beside names in other scripts."""
 
 import pytest
 from django.template import Context, Template
