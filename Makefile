@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: run test lint format ci check-deploy check-migrations seed clean messages bench-export
+.PHONY: run worker test lint format ci check-deploy check-migrations seed clean messages bench-export
 .PHONY: serve-prod two-servers backup restore fault-test bench-load
 
 $(STAMP): requirements.txt requirements-dev.txt
@@ -15,10 +15,23 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 install: $(STAMP)
 
+# The task worker (archiving, link checks, submitters' notices) runs beside the
+# server in its own process group, and is stopped with everything it started
+# when runserver stops, however it stops. It reloads on code changes, as runserver does.
 run: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_seeds
+	@if [ "$${HUB_TASKS_BACKEND:-database}" = database ]; then \
+		DJANGO_DEBUG=$${DJANGO_DEBUG:-1} setsid $(PY) manage.py db_worker --reload & worker=$$!; \
+		trap 'kill -TERM -'$$worker' 2>/dev/null; wait '$$worker' 2>/dev/null' EXIT; \
+		trap 'exit 130' INT TERM; \
+		echo "Task worker started (pid $$worker)"; \
+	fi; \
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:8000
+
+# The task worker alone, as production runs it (one or more beside the app servers).
+worker: $(STAMP)
+	$(PY) manage.py db_worker --no-reload
 
 seed: $(STAMP)
 	$(PY) manage.py migrate --noinput

@@ -41,7 +41,6 @@ from pathlib import Path
 
 import numpy as np
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import DateField, Q
 from django.db.models.functions import Cast, Now
 
@@ -293,26 +292,19 @@ def _pks(queryset_of_chunk, pks, flat="pk"):
 
 def affected(update, since, today):
     """{model: pks of the records whose rows N may write differently from N-1}."""
-    from editorial.models import Change
+    from editorial.impact import UpdateImpact
 
-    own, status_changed, moved_from = {}, {}, set()
-    changes = Change.objects.filter(update=update).values_list(
-        "content_type_id", "object_id", "action", "diff"
-    )
-    for content_type, pk, action, diff in changes.iterator(chunk_size=CHUNK):
-        model = ContentType.objects.get_for_id(content_type).model_class()
-        own.setdefault(model, set()).add(pk)
-        if action != Change.Action.EDIT or any(entry["field"] == "status" for entry in diff):
-            status_changed.setdefault(model, set()).add(pk)
-        if model is Citation:
-            moved_from |= {e["before"] for e in diff if e["field"] == "claim" and e["before"]}
-
-    rows = {table.model: set(own.get(table.model, ())) for table in TABLES}
+    impact = UpdateImpact.of_update(update)
+    rows = {table.model: impact.touched(table.model) for table in TABLES}
     claims, citations = rows[Claim], rows[Citation]
     # A citation lists its claim's sources: the claim it left and the claim it joined.
-    claims |= _pks(lambda c: Citation.objects.filter(pk__in=c), own.get(Citation, ()), "claim_id")
-    claims |= _pks(lambda c: Claim.objects.filter(public_id__in=c), moved_from)
-    firms = status_changed.get(Firm, set())
+    claims |= _pks(
+        lambda c: Citation.objects.filter(pk__in=c), impact.touched(Citation), "claim_id"
+    )
+    claims |= _pks(
+        lambda c: Claim.objects.filter(public_id__in=c), impact.moved_away(Citation, "claim")
+    )
+    firms = impact.status_changed(Firm)
     through = Claim.firms.through.objects
     claims |= _pks(lambda c: through.filter(firm_id__in=c), firms, "claim_id")
     rows[Relationship] |= _pks(
@@ -322,14 +314,14 @@ def affected(update, since, today):
         lambda c: SanctionsDesignation.objects.filter(firm__in=c), firms
     )
     sites = Claim.sites.through.objects
-    claims |= _pks(lambda c: sites.filter(site_id__in=c), status_changed.get(Site, ()), "claim_id")
-    sources = status_changed.get(Source, ())
+    claims |= _pks(lambda c: sites.filter(site_id__in=c), impact.status_changed(Site), "claim_id")
+    sources = impact.status_changed(Source)
     citations |= _pks(lambda c: Citation.objects.filter(source__in=c), sources)
     claims |= _pks(lambda c: Citation.objects.filter(source__in=c), sources, "claim_id")
-    citations |= _pks(lambda c: Citation.objects.filter(claim__in=c), status_changed.get(Claim, ()))
+    citations |= _pks(lambda c: Citation.objects.filter(claim__in=c), impact.status_changed(Claim))
     citations |= _pks(
         lambda c: Citation.objects.filter(relationship__in=c),
-        status_changed.get(Relationship, ()),
+        impact.status_changed(Relationship),
     )
     # The reply status compares deadlines with today: a deadline the calendar
     # passed since N-1's rows were written changes its claim's row.

@@ -15,13 +15,22 @@ A file (seeds/README.md, "Later updates") holds:
                       "proposed_fix": "...", "evidence": "...",
                       "decision": "accepted" or "declined", "public_response": "...",
                       "changes": [change, ...]}],
-     "changes": [change, ...]}
+     "changes": [change, ...],
+     "archive_attempts": [{"source": "SRC0050", "tried_at": "2026-12-07T13:21:05Z",
+                           "error": "..."}]}
 
 where a change is `{"create": "<kind>", "fields": {...}}`, `{"edit": "<id>",
 "fields": {...}}`, `{"withdraw": "<id>", "reason": "..."}` or
 `{"merge": "<id>", "into": "<id>"}`, with fields written as in the seed files.
+An archive attempt is a failed try of the hub's archiver at a source's URL, as
+it happened where the seed was built (the time and the error it gave): the
+publish check accepts a source the hub tried to archive, and its page says
+when and why the try failed, so a fresh database shows the truth rather than
+an archive state nobody observed. Successful captures are not replayed: their
+WARC files are not part of the repository.
 """
 
+import datetime
 import json
 from pathlib import Path
 
@@ -29,6 +38,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from entities.models import Firm, Relationship, SanctionsDesignation, Site
+from evidence.archiving import ArchiveAttempt
 from evidence.models import Citation, Claim, Source
 from hub.records import find_record
 
@@ -104,6 +114,12 @@ def replay(*, path):
             raise HistoryError(f"{where}: {error}") from error
     if not staged:
         raise HistoryError(f"{Path(path).name} stages no change.")
+    for number, attempt in enumerate(spec.get("archive_attempts", []), start=1):
+        try:
+            with transaction.atomic():
+                _record_attempt(attempt)
+        except FAILURES as error:
+            raise HistoryError(f"{Path(path).name}, archive attempt {number}: {error}") from error
     try:
         return services.publish_update(
             change_ids=[change.pk for change in staged],
@@ -175,3 +191,26 @@ def _stage(change, *, correction):
     if into is None:
         raise LookupError(f"no record {change.get('into')!r} to merge into")
     return services.stage_merge(record=record, into=into, user=None, correction=correction)
+
+
+def _record_attempt(attempt):
+    """Store one failed archive attempt of a source, as the archiver recorded it."""
+    source = find_record(attempt["source"])
+    if not isinstance(source, Source):
+        raise LookupError(f"no source {attempt['source']}")
+    if not source.url:
+        raise ValueError(f"{source.public_id} has no URL to archive")
+    tried_at = datetime.datetime.fromisoformat(attempt["tried_at"])
+    if tried_at.tzinfo is None:
+        raise ValueError("tried_at needs a time zone (write Z for UTC)")
+    error = attempt.get("error", "").strip()
+    if not error:
+        raise ValueError("a failed attempt says why it failed")
+    ArchiveAttempt.objects.create(
+        source=source,
+        url=attempt.get("url", source.url),
+        requested_at=tried_at,
+        tried_at=tried_at,
+        outcome=ArchiveAttempt.Outcome.FAILED,
+        error=error[:500],
+    )

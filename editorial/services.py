@@ -17,21 +17,20 @@ import logging
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, Max, OuterRef
 from django.db.models.functions import Length
 from django.utils import timezone, translation
 
+import derived
 from downloads import package
-from entities import facts
-from evidence import claim_counts, tally
 from hub import audit, transliteration
 from hub import cache as hub_cache
 from hub.clientip import ip_hash
 from hub.models import Status
 
 from . import values
+from .impact import UpdateImpact
 from .models import (
     Change,
     Correction,
@@ -445,14 +444,14 @@ def _publish(*, change_ids, summary, notes, published_by, idempotency_key):
         apply_change(change, update)
     update.batch.finish()
     del update.batch  # the records read for it are not the caller's to keep
-    regraded = regrade_claims(update, pending, published_by)
-    # The stored counts of the lists follow what this update changed, read from
-    # the applied changes in memory (their diffs say what moved).
-    applied = [*pending, *regraded]
-    facts.refresh_for_update(applied)
-    tally.refresh_for_update(applied)
-    claim_counts.refresh_for_update(applied)
-    check_public_invariants(claims=claims_to_check(pending))
+    # What the applied changes did, read once from their diffs in memory; the
+    # changes regrading makes or rewrites are added to it.
+    impact = UpdateImpact.of_changes(pending)
+    to_check = claims_to_check(impact)  # the staged changes', before regrading adds its own
+    regraded = regrade_claims(update, pending, published_by, impact=impact)
+    # The stored counts of the lists follow what this update changed.
+    derived.refresh(impact)
+    check_public_invariants(claims=to_check)
 
     update.added = sum(change.action == Change.Action.CREATE for change in pending)
     update.changed = sum(change.action == Change.Action.EDIT for change in pending)
@@ -751,8 +750,8 @@ def answered_corrections(changes):
     return answered
 
 
-def claims_to_check(changes):
-    """Pks of the claims whose located citation the changes can take away (or give).
+def claims_to_check(impact):
+    """Pks of the claims whose located citation an update (`impact`) can take away (or give).
 
     Whether a published claim has a public citation with a locator depends on
     the claim's status, its citations (their status, locator, claim and
@@ -763,18 +762,10 @@ def claims_to_check(changes):
     """
     from evidence.models import Citation, Claim, Source
 
-    claims, citations, sources, moved_from = set(), set(), set(), set()
-    for change in changes:
-        model = ContentType.objects.get_for_id(change.content_type_id).model_class()
-        if model is Claim:
-            claims.add(change.object_id)
-        elif model is Citation:
-            citations.add(change.object_id)
-            moved_from |= {
-                e["before"] for e in change.diff if e["field"] == "claim" and e["before"]
-            }
-        elif model is Source and change.action != Change.Action.EDIT:
-            sources.add(change.object_id)
+    claims = impact.touched(Claim)
+    citations = impact.touched(Citation)
+    moved_from = impact.moved_away(Citation, "claim")
+    sources = impact.status_changed(Source)
     for chunk in values._chunks(citations):
         claims |= set(Citation.objects.filter(pk__in=chunk).values_list("claim_id", flat=True))
     for chunk in values._chunks(sources):
@@ -821,35 +812,34 @@ def check_public_invariants(*, claims=None):
 # Confidence grades and archived sources (issue 9) ---------------------------
 
 
-def regrade_claims(update, changes, actor):
+def regrade_claims(update, changes, actor, *, impact=None):
     """Store the confidence grade of every published claim the changes may affect.
 
     A claim's grade is its override, if the editors set one with a reason,
     else the grade its evidence gives (evidence.confidence). Where the stored
     grade changes, the changelog says so: in the claim's own change of this
-    update, or in a change of its own. Returns those new changes.
+    update, or in a change of its own. Returns those new changes, which are
+    added to `impact` (the changes' UpdateImpact) with the rewritten ones.
     """
     from evidence import confidence
     from evidence.models import Citation, Claim, Source
 
-    by_model = {}
-    for change in changes:
-        by_model.setdefault(change.content_type.model_class(), []).append(change)
-    claim_pks = {change.object_id for change in by_model.get(Claim, [])}
-    citations = [change.object_id for change in by_model.get(Citation, [])]
+    if impact is None:
+        impact = UpdateImpact.of_changes(changes)
+    claim_pks = impact.touched(Claim)
+    citations = impact.touched(Citation)
     claim_pks |= set(
         Citation.objects.filter(pk__in=citations, claim__isnull=False).values_list(
             "claim_id", flat=True
         )
     )
     # A citation moved to another claim leaves its old claim with less evidence.
-    for change in by_model.get(Citation, []):
-        for entry in change.diff:
-            if entry["field"] == "claim" and entry["before"]:
-                claim_pks |= set(
-                    Claim.objects.filter(public_id=entry["before"]).values_list("pk", flat=True)
-                )
-    sources = [change.object_id for change in by_model.get(Source, [])]
+    moved_from = impact.moved_away(Citation, "claim")
+    if moved_from:
+        claim_pks |= set(
+            Claim.objects.filter(public_id__in=moved_from).values_list("pk", flat=True)
+        )
+    sources = impact.touched(Source)
     if sources:
         claim_pks |= confidence.claims_affected_by_sources(sources)
     claims = (
@@ -858,7 +848,9 @@ def regrade_claims(update, changes, actor):
         .only("pk", "public_id", "confidence", "confidence_override")
     )
     computed = confidence.computed_grades([claim.pk for claim in claims])
-    own_change = {change.object_id: change for change in by_model.get(Claim, [])}
+    own_change = {
+        change.object_id: change for change in changes if change.content_type.model_class() is Claim
+    }
     made = []
     for claim in claims:
         new = claim.confidence_override or computed[claim.pk][0].value
@@ -882,13 +874,7 @@ def regrade_claims(update, changes, actor):
                 update=update,
             )
             made.append(change)
-        diff = [entry for entry in change.diff if entry["field"] != "confidence"]
-        earlier = next((e for e in change.diff if e["field"] == "confidence"), None)
-        if earlier is not None:
-            before = earlier["before"]
-        if before != new:
-            diff.append({"field": "confidence", "before": before, "after": new})
-        change.diff = diff
+        impact.regraded(change, before, new)  # writes the grade into the change's diff
         change.save(update_fields=["diff"])
     return made
 
@@ -911,13 +897,34 @@ def unarchived_sources_of_public_claims():
 
 
 def check_archived_sources():
-    """Refuse (roll back) a publish that leaves a published claim citing an unarchived source."""
+    """Refuse (roll back) a publish that leaves a published claim citing an unarchived source.
+
+    The rule (evidence.archiving.archive_state): a cited source must be archived,
+    exempt with a stated reason, or have a failed last attempt; one whose
+    attempt is still queued, or that has nothing, blocks the publish.
+    """
+    from evidence.archiving import ArchiveState, archive_state_expression
+    from evidence.models import Source
+
     claims, sources = unarchived_sources_of_public_claims()
     if claims:
+        states = dict(
+            Source.objects.filter(public_id__in=sources[:20])
+            .annotate(state=archive_state_expression())
+            .values_list("public_id", "state")
+        )
+        queued = [source for source in sources[:20] if states.get(source) == ArchiveState.QUEUED]
+        waiting = (
+            f" The archiver has not yet tried {', '.join(queued)}: let the task worker "
+            "(manage.py db_worker) run, or archive them now with "
+            "manage.py archive_sources --now, then publish again."
+            if queued
+            else ""
+        )
         raise PublishRefused(
             "These claims would be published citing sources with no archived copy: "
             f"{', '.join(claims[:20])} (sources {', '.join(sources[:20])}). Give each source "
-            "a snapshot, an archive URL, or the reason why it has neither."
+            f"a snapshot, an archive URL, or the reason why it has neither.{waiting}"
         )
 
 
@@ -935,21 +942,14 @@ def _close_answered_corrections(update, changes, actor):
         )
         email = getattr(getattr(correction, "contact", None), "email", "")
         if email:
-            # robust: a mail server that fails after the commit must not turn the
-            # published update into an error page; the failure is logged.
-            transaction.on_commit(
-                lambda c=correction, e=email: _notify(c, e, update.number), robust=True
-            )
+            # After the commit: a publish that rolls back tells nobody. robust: a
+            # queue that fails then must not turn the published update into an
+            # error page; the failure is logged.
+            transaction.on_commit(lambda c=correction: _notify(c, update.number), robust=True)
 
 
-def _notify(correction, email, number):
-    send_mail(
-        subject=f"{correction.reference} was published in update {number}",
-        message=(
-            f"Thank you for your correction {correction.reference}. It was published in update "
-            f"{number} of the TOT Insights Hub: {settings.HUB_SITE_URL}/updates/{number}/\n\n"
-            "Your private tracking link shows its full history."
-        ),
-        from_email=None,
-        recipient_list=[email],
-    )
+def _notify(correction, number):
+    """Queue the submitter's notice (editorial.tasks): the mail is sent by the worker, not here."""
+    from . import tasks
+
+    tasks.notify_correction_published.enqueue(correction.pk, number)

@@ -25,7 +25,7 @@ BOOKKEEPING = {
     "merged_into",
     "last_update",
     "latin_names",  # derived from the names when published, never staged
-    "claim_count",  # derived from the claims when published (evidence.claim_counts)
+    "claim_count",  # derived from the claims when published (derived.claim_counts)
     "created_at",
     "updated_at",
 }

@@ -1,7 +1,7 @@
 """The dataset-wide chart: published claims per year, by stage and by claim type.
 
 Two aggregate queries (one per breakdown) over the stored claim tally
-(evidence.tally), whatever the number of claims. A
+(derived.tally), whatever the number of claims. A
 claim is counted in the year it starts (a claim dated only "2023" counts in
 2023; a presence from 2008 to 2022 counts in 2008); undated claims are
 counted apart. Drawn as stacked bars in server-rendered SVG, with a table of
@@ -14,7 +14,8 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from evidence.models import ClaimTally, ClaimType
+from derived.models import ClaimTally
+from evidence.models import ClaimType
 
 from .models import Stage
 

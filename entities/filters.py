@@ -5,6 +5,7 @@ from django import forms
 from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from derived.models import FirmClaimFact
 from evidence.models import ClaimType, Confidence
 from hub import search
 from hub.listing import Facet, ordering_labels
@@ -12,7 +13,6 @@ from hub.listing import Facet, ordering_labels
 from .countries import COUNTRY_CHOICES
 from .models import (
     Firm,
-    FirmClaimFact,
     FirmKind,
     Ownership,
     Region,

@@ -136,7 +136,7 @@ class Firm(PublicRecord):
     european_presence_note = models.TextField(_("European presence, details"), blank=True)
     description = models.TextField(_("description"), blank=True)
     # Derived, never edited: the firm's published claims, written with its claim
-    # facts (entities.facts), so that the list shows and sorts by it at any size.
+    # facts (derived.firm_facts), so that the list shows and sorts by it at any size.
     claim_count = models.PositiveIntegerField(default=0, editable=False)
 
     objects = FirmQuerySet.as_manager()
@@ -448,7 +448,7 @@ class Site(PublicRecord):
     )
     description = models.TextField(_("description"), blank=True)
     # Derived, never edited: the published claims it has, written when an update
-    # changes them (evidence.claim_counts), so that the list sorts by it at any size.
+    # changes them (derived.claim_counts), so that the list sorts by it at any size.
     claim_count = models.PositiveIntegerField(default=0, editable=False)
 
     objects = SiteQuerySet.as_manager()
@@ -545,61 +545,3 @@ class Site(PublicRecord):
     @property
     def occupied_since_display(self):
         return format_partial_date(self.occupied_since, self.occupied_since_precision)
-
-
-class FirmClaimFact(models.Model):
-    """How many published claims about a firm concern each region, type and grade.
-
-    Derived data, never edited: `entities.facts.rebuild` writes it wherever
-    claims go public or change (publishing an update, loading synthetic
-    data). The firm list filters and counts firms by what their claims say;
-    reading these rows (a few per firm) instead of the claims keeps that
-    independent of the number of claims (issue 7).
-    """
-
-    class Facet(models.TextChoices):
-        REGION = "region", _("region")
-        CLAIM_TYPE = "claim_type", _("claim type")
-        CONFIDENCE = "confidence", _("confidence")
-        # The claims' right-of-reply state, without today's date in it: a
-        # claim awaiting a response until a deadline is "until:<date>", and
-        # the profile compares the date with today (entities.facts.reply_counts).
-        REPLY = "reply", _("reply")
-
-    firm = models.ForeignKey(Firm, on_delete=models.CASCADE, related_name="claim_facts")
-    facet = models.CharField(max_length=16, choices=Facet.choices)
-    value = models.CharField(max_length=32)
-    claims = models.PositiveIntegerField()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["firm", "facet", "value"], name="firm_claim_fact_once"),
-            models.CheckConstraint(condition=Q(claims__gt=0), name="firm_claim_fact_counts"),
-        ]
-        indexes = [models.Index(fields=["facet", "value", "firm"])]
-
-    def __str__(self):
-        return f"{self.firm_id} {self.facet}={self.value}: {self.claims}"
-
-
-class FirmSite(models.Model):
-    """A site that published claims tie a firm to, and how many claims.
-
-    Derived data, written with the firm's claim facts (entities.facts). The
-    firm profile lists a firm's sites and the site list filters by firm from
-    these rows: read from the claims, the firm with the most claims (6,000 at
-    2,700 sites) cost a join over every one of its claims per request.
-    """
-
-    firm = models.ForeignKey(Firm, on_delete=models.CASCADE, related_name="site_facts")
-    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="firm_facts")
-    claims = models.PositiveIntegerField()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["firm", "site"], name="firm_site_once"),
-            models.CheckConstraint(condition=Q(claims__gt=0), name="firm_site_counts"),
-        ]
-
-    def __str__(self):
-        return f"{self.firm_id} at {self.site_id}: {self.claims}"

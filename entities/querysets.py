@@ -15,7 +15,7 @@ from hub.models import PublicRecordQuerySet, Status
 class FirmQuerySet(search.SearchableQuerySet):
     def with_claim_facts(self, facet, value):
         """Firms with at least one published claim whose `facet` (region, ...) is `value`."""
-        from .models import FirmClaimFact
+        from derived.models import FirmClaimFact
 
         return self.filter(
             Exists(FirmClaimFact.objects.filter(firm=OuterRef("pk"), facet=facet, value=value))
@@ -100,12 +100,12 @@ class RelationshipQuerySet(PublicRecordQuerySet):
 
 class SiteQuerySet(search.SearchableQuerySet):
     def for_list(self):
-        # The claims of each site are a stored column (evidence.claim_counts).
+        # The claims of each site are a stored column (derived.claim_counts).
         return self
 
     def linked_to_firm(self, firm=None, *, public_id=None):
         """Sites that a published claim ties to `firm` (or the firm `public_id`), from FirmSite."""
-        from .models import FirmSite
+        from derived.models import FirmSite
 
         pairs = FirmSite.objects.filter(
             **({"firm": firm} if public_id is None else {"firm__public_id": public_id})

@@ -1,12 +1,12 @@
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
+from derived.reply import reply_counts
 from evidence.footnotes import footnoted_claims
 from evidence.models import Claim
 from hub.listing import ListSpec, paginate, render_list
 from hub.records import tombstone_or
 
-from . import facts
 from .filters import (
     DesignationFilter,
     FirmFilter,
@@ -89,7 +89,7 @@ def firm_detail(request, firm):
             "footnotes": footnotes,
             "sources": _unique_sources(footnotes),
             # Of all the firm's claims, not only this page's (from its claim facts).
-            "reply_counts": facts.reply_counts(firm),
+            "reply_counts": reply_counts(firm),
             "sites": sites[:SITES_ON_PROFILE],
             "more_sites": len(sites) > SITES_ON_PROFILE,
         },

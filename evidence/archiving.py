@@ -9,18 +9,42 @@ then served only as a download that cannot run in the hub's origin
 
 A `SourceCheck` is one request to a source's original URL made by
 `manage.py check_sources`: its status code, time and any redirect.
+
+An `ArchiveAttempt` is one try by the hub to make a copy itself
+(`archive_source`): it fetches the URL safely (evidence.fetching), writes the
+requests and responses as a WARC file, stores that as a snapshot, and stages
+the snapshot onto the source so that it is published like any other change.
+Attempts are queued (`request_archive`, run by the task worker: evidence.tasks)
+or made at once (`manage.py archive_sources --now`).
+
+A source's archive state (`archive_state`, and `archive_state_expression` for
+querysets) is the one rule for what the pages show and what publishing
+accepts: `archived`, `exempt` or `failed` may be cited by a published claim;
+`queued` and `none` may not.
 """
 
+import datetime
 import hashlib
+import io
+import logging
 import mimetypes
+import re
+from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urljoin
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Case, CharField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from . import fetching
+
+logger = logging.getLogger("hub.archiving")
 
 
 class SnapshotStorage(FileSystemStorage):
@@ -148,3 +172,444 @@ class SourceCheck(models.Model):
     @property
     def is_dead(self):
         return self.status_code is None or self.status_code >= 400
+
+
+# Attempts to archive a source -------------------------------------------------
+
+
+class ArchiveAttemptQuerySet(models.QuerySet):
+    def latest_per_source(self):
+        """The newest attempt of each source (one query; portable, no DISTINCT ON)."""
+        newest = (
+            ArchiveAttempt.objects.filter(source=OuterRef("source"))
+            .order_by("-requested_at", "-pk")
+            .values("pk")[:1]
+        )
+        return self.filter(pk=Subquery(newest))
+
+
+class ArchiveAttemptManager(models.Manager.from_queryset(ArchiveAttemptQuerySet)):
+    def state(self):
+        """The archive state of the source whose attempts these are.
+
+        Read as `source.archive_attempts.state` (a template can call no
+        function with an argument): the related manager knows its source.
+        """
+        source = getattr(self, "instance", None)
+        if source is None:
+            raise TypeError("Read the state through a source: source.archive_attempts.state")
+        return archive_state(source)
+
+
+class ArchiveAttempt(models.Model):
+    """One try by the hub to make its own archived copy of a source's URL."""
+
+    class Outcome(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        ARCHIVED = "archived", _("archived")
+        FAILED = "failed", _("failed")
+
+    source = models.ForeignKey(
+        "evidence.Source", on_delete=models.CASCADE, related_name="archive_attempts"
+    )
+    url = models.URLField(max_length=1000)
+    requested_at = models.DateTimeField()
+    # Who asked: the staged edit that publishes the snapshot is theirs.
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    tried_at = models.DateTimeField(null=True, blank=True)  # null while queued
+    outcome = models.CharField(max_length=8, choices=Outcome.choices, default=Outcome.QUEUED)
+    # Why it failed, in one sentence: shown on the public source page.
+    error = models.CharField(max_length=500, blank=True)
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    final_url = models.URLField(max_length=1000, blank=True)
+    snapshot = models.ForeignKey(
+        SourceSnapshot,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="archive_attempts",
+    )
+    # What became of the copy: staged for the next update, set on a draft, or
+    # why neither (staff read it; the public sees the snapshot once published).
+    note = models.CharField(max_length=300, blank=True)
+    # HUB_ARCHIVE_INTERNET_ARCHIVE: the Wayback Machine's copy, or why there is none.
+    internet_archive_url = models.URLField(max_length=1000, blank=True)
+    internet_archive_error = models.CharField(max_length=500, blank=True)
+
+    objects = ArchiveAttemptManager()
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        indexes = [models.Index(fields=["source", "-requested_at"], name="archiveattempt_latest")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome__in=["queued", "archived", "failed"]),
+                name="archiveattempt_outcome_valid",
+            ),
+            # Queued exactly while not yet tried.
+            models.CheckConstraint(
+                condition=Q(outcome="queued", tried_at__isnull=True)
+                | (~Q(outcome="queued") & Q(tried_at__isnull=False)),
+                name="archiveattempt_queued_until_tried",
+            ),
+            # A success holds its copy; a failure says why.
+            models.CheckConstraint(
+                condition=~Q(outcome="archived") | Q(snapshot__isnull=False),
+                name="archiveattempt_archived_has_snapshot",
+            ),
+            models.CheckConstraint(
+                condition=~Q(outcome="failed") | ~Q(error=""),
+                name="archiveattempt_failed_has_error",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.url}: {self.outcome}"
+
+    @property
+    def succeeded(self):
+        """True, False, or None while queued."""
+        if self.outcome == self.Outcome.QUEUED:
+            return None
+        return self.outcome == self.Outcome.ARCHIVED
+
+
+# The archive state of a source: the one rule -----------------------------------
+
+
+class ArchiveState(models.TextChoices):
+    ARCHIVED = "archived", _("Archived")
+    QUEUED = "queued", _("Archiving queued")
+    FAILED = "failed", _("Archiving failed")
+    EXEMPT = "exempt", _("Exempt from archiving")
+    NONE = "none", _("No archived copy")
+
+
+# What a published claim may cite (editorial.services.check_archived_sources):
+# a copy; a stated reason why there is none; or a failed attempt, which the
+# source page reports with why and when (the hub tried and says so). A queued
+# attempt is not yet an answer, and nothing at all is not one either.
+PUBLISHABLE_STATES = frozenset({ArchiveState.ARCHIVED, ArchiveState.EXEMPT, ArchiveState.FAILED})
+
+_UNREAD = object()
+
+
+@dataclass(frozen=True)
+class ArchiveStatus:
+    state: str
+    source: object
+    attempt: ArchiveAttempt | None  # the newest attempt, when it was read
+
+    @property
+    def publishable(self):
+        return self.state in PUBLISHABLE_STATES
+
+    @property
+    def label(self):
+        return ArchiveState(self.state).label
+
+    @property
+    def snapshot(self):
+        return self.source.snapshot if self.source.snapshot_id else None
+
+    @property
+    def external_url(self):
+        return self.source.archived_url
+
+    @property
+    def exemption(self):
+        return self.source.archive_exemption.strip()
+
+
+def _has_exemption(source):
+    return bool(source.archive_exemption.strip())
+
+
+def archive_state(source, *, latest=_UNREAD):
+    """The archive state of `source` (an ArchiveStatus), in this order:
+
+    - archived: the hub holds a snapshot, or the source names a copy in a public
+      web archive (`archived_url`);
+    - exempt: no copy, and `archive_exemption` says why (a stated reason is an
+      answer, whatever attempts are pending);
+    - queued: the newest attempt is waiting for the worker;
+    - failed: the newest attempt failed (its error and time are shown);
+    - none: nothing of the above (a copy made but not yet published counts as
+      none: the public sees it once an update publishes it).
+
+    `latest`: the newest ArchiveAttempt (or None) when the caller read it;
+    otherwise it is read here, one query, only when the state depends on it.
+    `archive_state_expression` is the same rule in SQL: keep the two together.
+    """
+    if source.snapshot_id or source.archived_url:
+        return ArchiveStatus(ArchiveState.ARCHIVED, source, None if latest is _UNREAD else latest)
+    if latest is _UNREAD:
+        latest = (
+            ArchiveAttempt.objects.filter(source_id=source.pk)
+            .order_by("-requested_at", "-pk")
+            .first()
+            if source.pk
+            else None
+        )
+    if _has_exemption(source):
+        return ArchiveStatus(ArchiveState.EXEMPT, source, latest)
+    outcome = latest.outcome if latest is not None else None
+    state = {
+        ArchiveAttempt.Outcome.QUEUED: ArchiveState.QUEUED,
+        ArchiveAttempt.Outcome.FAILED: ArchiveState.FAILED,
+    }.get(outcome, ArchiveState.NONE)
+    return ArchiveStatus(state, source, latest)
+
+
+def archive_state_expression():
+    """`archive_state` as an SQL expression over sources: annotate a list with it.
+
+    `Source.objects.annotate(archive_state=archive_state_expression())`;
+    `SourceQuerySet.missing_archive()` filters on it.
+    """
+    blank_exemption = Q(archive_exemption="") | Q(archive_exemption__regex=r"^\s*$")
+    newest = (
+        ArchiveAttempt.objects.filter(source=OuterRef("pk"))
+        .order_by("-requested_at", "-pk")
+        .annotate(
+            as_state=Case(
+                When(outcome=ArchiveAttempt.Outcome.QUEUED, then=Value(ArchiveState.QUEUED.value)),
+                When(outcome=ArchiveAttempt.Outcome.FAILED, then=Value(ArchiveState.FAILED.value)),
+                default=Value(ArchiveState.NONE.value),
+                output_field=CharField(),
+            )
+        )
+        .values("as_state")[:1]
+    )
+    return Case(
+        When(
+            Q(snapshot__isnull=False) | ~Q(archived_url=""),
+            then=Value(ArchiveState.ARCHIVED.value),
+        ),
+        When(~blank_exemption, then=Value(ArchiveState.EXEMPT.value)),
+        default=Coalesce(
+            Subquery(newest, output_field=CharField()), Value(ArchiveState.NONE.value)
+        ),
+        output_field=CharField(),
+    )
+
+
+# Making a copy -------------------------------------------------------------------
+
+
+WARC_MEDIA_TYPE = "application/warc"
+
+
+def _warc_date(moment):
+    return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _stored_headers(exchange):
+    """The response headers as archived: the body is kept de-chunked, so say so.
+
+    http.client hands over a chunked body already joined; a WARC reader told
+    "Transfer-Encoding: chunked" would try to undo chunking that is no longer
+    there. The header is dropped and Content-Length states the stored length.
+    """
+    headers = list(exchange.headers)
+    if any(k.lower() == "transfer-encoding" for k, _v in headers):
+        headers = [
+            (k, v) for k, v in headers if k.lower() not in {"transfer-encoding", "content-length"}
+        ]
+        headers.append(("Content-Length", str(len(exchange.body))))
+    return headers
+
+
+def write_warc(result, *, filename=""):
+    """The exchanges of a fetch as a gzipped WARC 1.1 file (bytes): per hop a response and its request."""
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    buffer = io.BytesIO()
+    writer = WARCWriter(buffer, gzip=True, warc_version="1.1")
+    writer.write_record(
+        writer.create_warcinfo_record(
+            filename,
+            {
+                "software": "TOT Insights Hub (evidence.archiving, warcio)",
+                "format": "WARC File Format 1.1",
+                "description": "A source's URL as the hub fetched it, redirects included.",
+            },
+        )
+    )
+    for exchange in result.exchanges:
+        common = {
+            "WARC-Date": _warc_date(exchange.started_at),
+            "WARC-IP-Address": exchange.address,
+        }
+        response = writer.create_warc_record(
+            exchange.url,
+            "response",
+            payload=io.BytesIO(exchange.body),
+            length=len(exchange.body),
+            http_headers=StatusAndHeaders(
+                f"{exchange.status} {exchange.reason}".strip(),
+                _stored_headers(exchange),
+                protocol=exchange.http_version,
+            ),
+            warc_headers_dict=dict(common),
+        )
+        if exchange.truncated:
+            response.rec_headers.add_header("WARC-Truncated", "length")
+        request = writer.create_warc_record(
+            exchange.url,
+            "request",
+            payload=io.BytesIO(b""),
+            length=0,
+            http_headers=StatusAndHeaders(
+                f"{exchange.method} {exchange.request_target} HTTP/1.1",
+                list(exchange.request_headers),
+                is_http_request=True,
+            ),
+            warc_headers_dict=dict(common),
+        )
+        writer.write_request_response_pair(request, response)
+    return buffer.getvalue()
+
+
+def request_archive(*, source, requested_by=None):
+    """Queue an attempt to archive `source`; the task worker makes it (evidence.tasks).
+
+    The attempt and its task are written in one transaction (the database
+    backend keeps tasks in the same database), so neither exists without the
+    other. Returns the attempt, as it is once enqueued (a backend that runs
+    tasks at once has already tried it).
+    """
+    from . import tasks
+
+    with transaction.atomic():
+        attempt = ArchiveAttempt.objects.create(
+            source=source,
+            url=source.url,
+            requested_at=timezone.now(),
+            requested_by=requested_by,
+        )
+        tasks.archive_attempt.enqueue(attempt.pk)
+    attempt.refresh_from_db()
+    return attempt
+
+
+def archive_source(*, source, requested_by=None, attempt=None):
+    """Archive `source` now: fetch, write the WARC, store it, stage it. Returns the attempt.
+
+    Runs the given queued `attempt`, or records a new one. The fetch happens
+    outside any transaction (it may take a minute); what it produced is then
+    written at once.
+    """
+    if attempt is None:
+        attempt = ArchiveAttempt.objects.create(
+            source=source, url=source.url, requested_at=timezone.now(), requested_by=requested_by
+        )
+    url = attempt.url or source.url
+    tried_at = timezone.now()
+    result, error, warc = None, "", None
+    if not url:
+        error = "The source has no URL to archive."
+    else:
+        try:
+            result = fetching.fetch(url)
+            if not 200 <= result.status_code < 300:
+                reason = f" ({result.final.reason})" if result.final.reason else ""
+                error = f"The server answered HTTP {result.status_code}{reason}, not the page."
+            else:
+                stamp = result.final.started_at.strftime("%Y%m%dT%H%M%SZ")
+                filename = f"{source.public_id}-{stamp}.warc.gz"
+                warc = write_warc(result, filename=filename)
+        except fetching.FetchError as failure:
+            error = str(failure)
+        except Exception:
+            # Recorded as a failure, not left queued: a queued attempt holds
+            # back publishing. The error shown publicly carries no traceback.
+            logger.exception("archiving %s failed unexpectedly", source.public_id)
+            error = "The archiver failed unexpectedly; the hub's log has the details."
+    internet_archive_url, internet_archive_error = "", ""
+    if url and settings.HUB_ARCHIVE_INTERNET_ARCHIVE:
+        internet_archive_url, internet_archive_error = ask_internet_archive(url)
+
+    with transaction.atomic():
+        attempt.tried_at = tried_at
+        attempt.internet_archive_url = internet_archive_url
+        attempt.internet_archive_error = internet_archive_error[:500]
+        if result is not None:
+            attempt.status_code = result.status_code
+            final_url = result.final_url if result.final_url != url else ""
+            attempt.final_url = final_url if len(final_url) <= 1000 else ""
+        if warc is not None:
+            attempt.snapshot = store_snapshot(
+                content=warc,
+                media_type=WARC_MEDIA_TYPE,
+                retrieved_at=result.final.started_at,
+                original_name=filename,
+            )
+            attempt.outcome = ArchiveAttempt.Outcome.ARCHIVED
+        else:
+            attempt.outcome = ArchiveAttempt.Outcome.FAILED
+            attempt.error = error[:500]
+        attempt.note = _put_on_source(attempt, source, requested_by or attempt.requested_by)[:300]
+        attempt.save()
+    logger.info("archive of %s: %s %s", source.public_id, attempt.outcome, attempt.error)
+    return attempt
+
+
+def _put_on_source(attempt, source, user):
+    """Stage what the attempt made onto the source; returns what was done, for staff."""
+    from editorial import services
+    from hub.models import Status
+
+    fields = {}
+    if attempt.snapshot is not None and attempt.snapshot_id != source.snapshot_id:
+        fields["snapshot"] = attempt.snapshot.sha256
+    # The Wayback Machine's copy fills an empty archived_url, reviewed like the snapshot.
+    if attempt.internet_archive_url and not source.archived_url:
+        fields["archived_url"] = attempt.internet_archive_url
+    if not fields:
+        return ""
+    if source.status == Status.DRAFT:
+        # Not public yet: the draft carries it, and publishing the draft publishes it.
+        if "snapshot" in fields:
+            source.snapshot = attempt.snapshot
+        if "archived_url" in fields:
+            source.archived_url = fields["archived_url"]
+        source.save(update_fields=[*(f for f in ("snapshot", "archived_url") if f in fields)])
+        return "Set on the draft source."
+    try:
+        change = services.stage_edit(record=source, fields=fields, user=user)
+    except services.StagingRefused as refused:
+        return f"Not staged: {refused}"
+    return f"Staged as change {change.pk} for the next update."
+
+
+_WAYBACK_ADDRESS = re.compile(r"/web/\d{4,}")
+
+
+def ask_internet_archive(url):
+    """Ask the Wayback Machine to capture `url`: (its address, "") or ("", why not)."""
+    save_url = settings.HUB_INTERNET_ARCHIVE_SAVE_URL
+    try:
+        result = fetching.fetch(f"{save_url}{url}", max_bytes=1024 * 1024, partial=True)
+    except fetching.FetchError as failure:
+        return "", f"The Internet Archive did not save it: {failure}"
+    address = ""
+    for exchange in result.exchanges:
+        for header in ("Location", "Content-Location"):
+            value = exchange.header(header)
+            if not address and value and _WAYBACK_ADDRESS.search(value):
+                address = urljoin(exchange.url, value)
+    if not address and _WAYBACK_ADDRESS.search(result.final_url) and result.status_code < 400:
+        address = result.final_url
+    if not address:
+        return "", f"The Internet Archive answered HTTP {result.status_code} and gave no address."
+    if len(address) > 1000:
+        return "", "The Internet Archive's address is too long to record."
+    return address, ""

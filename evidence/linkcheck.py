@@ -1,21 +1,23 @@
 """Request a source's original URL and record what answered (manage.py check_sources).
 
 HEAD first, as it costs the server least; GET when the server refuses HEAD
-(405, 501) or fails it, reading only the first bytes. Redirects are
-followed and the final URL recorded. Only http and https URLs are requested.
+(405, 501) or fails it, reading only the first bytes. Requests go through
+evidence.fetching, as the archiver's do: only http and https, never to an
+internal address at any hop, redirects followed by hand and the final URL
+recorded.
 """
 
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 
 from django.utils import timezone
 
+from . import fetching
 from .archiving import SourceCheck
 
-USER_AGENT = "TOT-Insights-Hub-link-check/1.0 (+https://totinsights.org/)"
 HEAD_REFUSED = {405, 501}
+# A GET reads no more than this: the status is what is checked, not the page.
+GET_BYTES = 1024
 
 
 @dataclass
@@ -25,32 +27,37 @@ class Outcome:
     final_url: str
     elapsed_ms: int
     error: str = ""
+    # The hub would not request the URL at all (scheme, internal address):
+    # asking again with another method cannot help.
+    refused: bool = False
 
 
 def _request(url, method, timeout):
-    request = urllib.request.Request(url, method=method, headers={"User-Agent": USER_AGENT})
     started = time.monotonic()
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            if method == "GET":
-                response.read(1024)
-            status, final = response.status, response.geturl()
-        error = ""
-    except urllib.error.HTTPError as failure:
-        status, final, error = failure.code, failure.geturl() or url, ""
-    except (urllib.error.URLError, OSError, ValueError) as failure:
-        reason = getattr(failure, "reason", failure)
-        status, final, error = None, "", f"{type(failure).__name__}: {reason}"[:500]
+        result = fetching.fetch(
+            url,
+            method=method,
+            max_bytes=GET_BYTES,
+            partial=True,
+            connect_timeout=timeout,
+            read_timeout=timeout,
+        )
+    except fetching.FetchError as failure:
+        elapsed = int((time.monotonic() - started) * 1000)
+        refused = isinstance(failure, fetching.FetchRefused)
+        return Outcome(method, None, "", elapsed, str(failure)[:500], refused)
     elapsed = int((time.monotonic() - started) * 1000)
-    return Outcome(method, status, final, elapsed, error)
+    final = result.final_url if len(result.final_url) <= 1000 else ""  # the column's size
+    return Outcome(method, result.status_code, final, elapsed)
 
 
 def check_url(url, *, timeout=10.0):
     """One check of `url`: HEAD, falling back to GET."""
     if not url.lower().startswith(("http://", "https://")):
-        return Outcome("", None, "", 0, "Not an http or https URL")
+        return Outcome("", None, "", 0, "Not an http or https URL", refused=True)
     outcome = _request(url, "HEAD", timeout)
-    if outcome.status_code is None or outcome.status_code in HEAD_REFUSED:
+    if not outcome.refused and (outcome.status_code is None or outcome.status_code in HEAD_REFUSED):
         outcome = _request(url, "GET", timeout)
     return outcome
 

@@ -81,7 +81,7 @@ class Source(PublicRecord):
         help_text=_("The hub's own briefing or report: it never corroborates a claim."),
     )
     # Derived, never edited: the published claims it has, written when an update
-    # changes them (evidence.claim_counts), so that the list sorts by it at any size.
+    # changes them (derived.claim_counts), so that the list sorts by it at any size.
     claim_count = models.PositiveIntegerField(default=0, editable=False)
     # Independence of sources (evidence.confidence): a source that relays
     # another (quotes it, summarises it, copies it) is derived from it.
@@ -428,24 +428,3 @@ class Citation(PublicRecord):
     @property
     def target(self):
         return self.claim or self.relationship
-
-
-class ClaimTally(models.Model):
-    """How many published claims have each combination of type, grade, stage, region and year.
-
-    Derived data, never edited: evidence.tally rebuilds it when an update
-    changes claims there; the claim list, the home page and the timeline count from it.
-    """
-
-    claim_type = models.CharField(max_length=20, choices=ClaimType.choices)
-    confidence = models.CharField(max_length=16, choices=Confidence.choices)
-    stage = models.PositiveSmallIntegerField(null=True, choices=Stage.choices)
-    region = models.CharField(max_length=20, blank=True, choices=Region.choices)
-    year = models.PositiveSmallIntegerField(null=True)  # of date_start; None when undated
-    claims = models.PositiveIntegerField()
-
-    def __str__(self):
-        return (
-            f"{self.claim_type}/{self.confidence}/{self.stage}/{self.region}/{self.year}: "
-            f"{self.claims}"
-        )

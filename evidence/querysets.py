@@ -10,16 +10,23 @@ from .reply import reply_date_expression, reply_status_expression
 
 class SourceQuerySet(search.SearchableQuerySet):
     def for_list(self):
-        # The claims of each source are a stored column (evidence.claim_counts).
+        # The claims of each source are a stored column (derived.claim_counts).
         return self
 
     def for_profile(self):
         return self.select_related("snapshot", "issuer")
 
     def missing_archive(self):
-        """Sources with no snapshot, no archive URL and no recorded reason for neither."""
-        return self.filter(snapshot__isnull=True, archived_url="").filter(
-            Q(archive_exemption="") | Q(archive_exemption__regex=r"^\s*$")
+        """Sources a published claim may not cite: archive state `queued` or `none`.
+
+        The rule is evidence.archiving.archive_state (this is its SQL twin):
+        archived, exempt (a stated reason) and failed (the hub tried; the page
+        says why and when) may be cited.
+        """
+        from .archiving import PUBLISHABLE_STATES, archive_state_expression
+
+        return self.alias(_archive_state=archive_state_expression()).exclude(
+            _archive_state__in=[str(state) for state in PUBLISHABLE_STATES]
         )
 
 

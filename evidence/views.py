@@ -2,10 +2,10 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
 
+from derived import tally
 from hub.listing import ListSpec, render_list
 from hub.records import tombstone_or
 
-from . import tally
 from .confidence import applicable_rule, evidence_of_displayed_claim
 from .filters import CitationFilter, ClaimFilter, SourceFilter, claim_facets, source_facets
 from .footnotes import footnoted_claims

@@ -127,7 +127,7 @@ def apply_facet_counts(filterset, facets, counted=None, tally=None):
     Each facet is counted against the other filters only, so that choosing
     "stage 1" still shows how many results "stage 2" would give. `counted`
     is the queryset to count over, when leaner than the filterset's own;
-    `tally`, when given, counts instead (see evidence.tally).
+    `tally`, when given, counts instead (see derived.tally).
 
     Returns the number of rows the list holds when counting found it on the
     way (see `Facet.together`), else None.
@@ -298,7 +298,7 @@ class ListSpec:
     # (annotations, prefetches), for facet counts; default: `queryset`.
     counted: object = None
     # A module with covers(filterset) and count(filterset, skip=, by=) that
-    # counts from stored totals when it covers the filters in use (evidence.tally).
+    # counts from stored totals when it covers the filters in use (derived.tally).
     tally: object = None
     # For a list too large to count whatever its filters (a million claims):
     # when the stored totals do not cover the filters in use, the rows are

@@ -49,6 +49,19 @@ if PRODUCTION:
         )
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("HUB_PRODUCTION is set but DJANGO_ALLOWED_HOSTS is empty.")
+    # The archiver and the link checker fetch URLs that anyone could have put in a
+    # source; letting them reach loopback is for the tests' local server only.
+    if env_bool("HUB_FETCH_ALLOW_LOOPBACK"):
+        raise ImproperlyConfigured(
+            "HUB_PRODUCTION is set but so is HUB_FETCH_ALLOW_LOOPBACK: the hub would fetch "
+            "from its own machine's services. It is for tests only; unset it."
+        )
+    # Fetching and mailing must not run inside a web request or a publish.
+    if os.environ.get("HUB_TASKS_BACKEND", "database") != "database":
+        raise ImproperlyConfigured(
+            "HUB_PRODUCTION is set but HUB_TASKS_BACKEND is not 'database': production "
+            "runs background work in the database queue, with `manage.py db_worker`."
+        )
 
 INSTALLED_APPS = [
     # The admin site is the hub's own: staff need a one-time password (hub/accounts).
@@ -66,11 +79,15 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    # The queue of background work (django.tasks): rows in the hub's own database.
+    "django_tasks_db",
     "hub",
     "entities",
     "evidence",
     "editorial",
     "downloads",
+    # The stored counts readers see, written only by publishing (derived.refresh).
+    "derived",
 ]
 
 MIDDLEWARE = [
@@ -347,6 +364,41 @@ HUB_DOWNLOADS_ROOT = Path(os.environ.get("HUB_DOWNLOADS_ROOT", BASE_DIR / "var" 
 # Archived copies of sources (evidence.archiving), kept under their SHA-256 and
 # served only through the snapshot view. Shared by every app server; backed up.
 HUB_SNAPSHOTS_ROOT = Path(os.environ.get("HUB_SNAPSHOTS_ROOT", BASE_DIR / "var" / "snapshots"))
+
+# Fetching source URLs (evidence.fetching: the archiver and the link checker).
+# Anyone can propose a source URL, so every address a host resolves to is
+# checked, and internal ones refused, at every redirect; these bound the rest.
+HUB_FETCH_MAX_BYTES = int(os.environ.get("HUB_FETCH_MAX_BYTES", 20 * 1024 * 1024))
+HUB_FETCH_CONNECT_TIMEOUT = float(os.environ.get("HUB_FETCH_CONNECT_TIMEOUT", "10"))
+HUB_FETCH_READ_TIMEOUT = float(os.environ.get("HUB_FETCH_READ_TIMEOUT", "30"))
+HUB_FETCH_TOTAL_TIMEOUT = float(os.environ.get("HUB_FETCH_TOTAL_TIMEOUT", "120"))
+HUB_FETCH_MAX_REDIRECTS = 5
+# Tests only (their HTTP server listens on 127.0.0.1); production refuses it above.
+HUB_FETCH_ALLOW_LOOPBACK = env_bool("HUB_FETCH_ALLOW_LOOPBACK") and not PRODUCTION
+# Also ask the Wayback Machine to capture each archived source, and record its
+# address (off by default: it tells a third party what the hub is archiving).
+HUB_ARCHIVE_INTERNET_ARCHIVE = env_bool("HUB_ARCHIVE_INTERNET_ARCHIVE")
+HUB_INTERNET_ARCHIVE_SAVE_URL = os.environ.get(
+    "HUB_INTERNET_ARCHIVE_SAVE_URL", "https://web.archive.org/save/"
+)
+
+# Background work (django.tasks): archiving sources, checking links, mailing
+# submitters. "database" (the default, and production's only choice): each task
+# is a row in the hub's own database (django-tasks-db), written in the same
+# transaction as the work that asks for it, and run by `manage.py db_worker`
+# (`make run` starts one; README "Background work"). "immediate" runs each task
+# at once in the process that enqueues it: for a one-off script with no worker,
+# and for the tests, which run tasks inline unless they test the queue itself.
+HUB_TASKS_BACKEND = os.environ.get("HUB_TASKS_BACKEND", "database")
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+}
+if HUB_TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"HUB_TASKS_BACKEND must be one of {', '.join(_TASK_BACKENDS)}, not {HUB_TASKS_BACKEND!r}."
+    )
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[HUB_TASKS_BACKEND]}}
 
 # The public address, for links in emails and feeds.
 HUB_SITE_URL = os.environ.get("HUB_SITE_URL", "http://127.0.0.1:8000").rstrip("/")

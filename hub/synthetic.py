@@ -29,11 +29,10 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+import derived
 from editorial import services
 from editorial.models import Update
-from entities import facts
 from entities.models import Firm, SanctionsDesignation, Sector, Site
-from evidence import claim_counts, tally
 from evidence.models import Citation, Claim, Source
 
 from . import synthetic_names as names
@@ -170,9 +169,7 @@ def generate(*, sizes=None, allow_real=False, package=True, log=print):
             f"  {regraded:,} claims given the grade their evidence gives in {time.perf_counter() - step:.1f} s"
         )
         step = time.perf_counter()
-        facts.rebuild()
-        tally.rebuild()
-        claim_counts.refresh(everything=True)
+        derived.rebuild_all()
         log(
             f"  stored counts (firm facts, claim tally, claims per site and source) written in {time.perf_counter() - step:.1f} s"
         )

@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from derived import tally
 from entities.models import STAGE_EXPLANATIONS, Firm, Site, Stage
-from evidence import confidence, tally
+from evidence import confidence
 from evidence.models import Claim, ClaimType, Confidence, Reliability, Source
 
 from . import search as search_engine
@@ -22,7 +23,7 @@ def home(request):
     firms_by_stage = dict(
         Firm.objects.public().order_by().values_list("stage").annotate(n=Count("pk"))
     )
-    # From the stored tally (evidence.tally): a million claims are not counted per request.
+    # From the stored tally (derived.tally): a million claims are not counted per request.
     claims_by_stage = {
         int(stage) if stage else None: n for stage, n in tally.count_by("stage").items()
     }

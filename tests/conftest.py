@@ -1,5 +1,7 @@
 import io
 import os
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core.management import call_command
@@ -48,8 +50,54 @@ def transactional_without_serialized_rollback(item):
 
 @pytest.fixture
 def seeded(db):
-    """The seed dataset, loaded as `make run` loads it."""
-    call_command("load_seeds", stdout=io.StringIO())
+    """Update 1 of the seed dataset: the table files of seeds/.
+
+    Once later updates exist the table files are history and never change,
+    so tests that read them do not break when the data is corrected through
+    seeds/updates/ (tests/hub/test_load_seeds.py checks the whole history).
+    """
+    call_command("load_seeds", tables_only=True, stdout=io.StringIO())
+
+
+class DerivedStores:
+    """Every stored count (the derived app's tables, the claim_count columns), as comparable rows."""
+
+    def contents(self):
+        """{store: sorted rows} as stored now; rows without their ids, which a rebuild renews."""
+        from django.apps import apps
+
+        from entities.models import Firm, Site
+        from evidence.models import Source
+
+        stores = {}
+        for model in apps.get_app_config("derived").get_models():
+            columns = [
+                field.attname for field in model._meta.concrete_fields if not field.primary_key
+            ]
+            stores[model._meta.label] = sorted(model.objects.values_list(*columns), key=repr)
+        for model in (Firm, Site, Source):
+            stores[f"{model._meta.label}.claim_count"] = sorted(
+                model.objects.values_list("pk", "claim_count")
+            )
+        return stores
+
+    def rebuilt(self):
+        """What derived.rebuild_all writes, read in a savepoint that is rolled back."""
+        from django.db import transaction
+
+        import derived
+
+        with transaction.atomic():
+            derived.rebuild_all()
+            rebuilt = self.contents()
+            transaction.set_rollback(True)
+        return rebuilt
+
+
+@pytest.fixture
+def derived_stores(db):
+    """The stored counts as they are (`contents()`) and as a rebuild would write them (`rebuilt()`)."""
+    return DerivedStores()
 
 
 @pytest.fixture(autouse=True)
@@ -98,3 +146,108 @@ def per_update_caches_off(settings):
     """
     settings.HUB_PAGE_CACHE = False
     settings.HUB_COUNT_CACHE = False
+
+
+@pytest.fixture(autouse=True)
+def tasks_run_inline(settings):
+    """Background tasks (django.tasks) run at once, in the test's own process and transaction.
+
+    Production queues them in the database for `manage.py db_worker`; a test
+    that follows a publish to its submitter's mail, say, should not need a
+    worker. tests/evidence/test_archive_tasks.py switches to the database
+    queue (`database_tasks`) and runs a real worker.
+    """
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def database_tasks(settings):
+    """The production queue: tasks wait in the database until a worker runs them."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.fixture
+def allow_loopback_fetching(settings):
+    """Let evidence.fetching reach 127.0.0.1, where the tests' HTTP server listens.
+
+    Off by default, as in production (which refuses to start with it on), so
+    that the refusal of internal addresses is what every other test sees.
+    """
+    settings.HUB_FETCH_ALLOW_LOOPBACK = True
+
+
+class FixtureServer:
+    """A real HTTP server on 127.0.0.1, in a thread, serving what the test gives it.
+
+    `page(path, body)`, `redirect(path, to)` and `route(path, handler)` (a
+    function of the request handler, for slow or odd answers) set what a path
+    answers; every request is recorded in `requests` as (method, path, headers).
+    """
+
+    def __init__(self):
+        self.routes = {}
+        self.requests = []
+        self.released = threading.Event()  # set at teardown: slow handlers stop waiting
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def _serve(self):
+                server.requests.append((self.command, self.path, dict(self.headers)))
+                answer = server.routes.get(self.path)
+                if answer is None:
+                    answer = (404, [("Content-Type", "text/plain")], b"not here")
+                if callable(answer):
+                    answer(self)
+                    return
+                status, headers, body = answer
+                self.send_response(status)
+                for name, value in headers:
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(body)))
+                self.send_header("Connection", "close")
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(body)
+                self.close_connection = True
+
+            def do_GET(self):
+                self._serve()
+
+            def do_HEAD(self):
+                self._serve()
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.port = self.httpd.server_address[1]
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def url(self, path="/"):
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def page(self, path, body, *, status=200, content_type="text/html; charset=utf-8", headers=()):
+        self.routes[path] = (status, [("Content-Type", content_type), *headers], body)
+
+    def redirect(self, path, to, *, status=302):
+        self.routes[path] = (status, [("Location", to)], b"")
+
+    def route(self, path, handler):
+        self.routes[path] = handler
+
+    def paths(self):
+        return [path for _method, path, _headers in self.requests]
+
+
+@pytest.fixture
+def http_server():
+    """A FixtureServer for the test, shut down after it."""
+    server = FixtureServer()
+    server.thread.start()
+    yield server
+    server.released.set()
+    server.httpd.shutdown()
+    server.httpd.server_close()

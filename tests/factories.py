@@ -8,66 +8,45 @@ import io
 import factory
 import pytest
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
-from entities import facts
+import derived
+from editorial.impact import UpdateImpact
 from entities.models import Firm, Relationship, SanctionsDesignation, Sector, Site
-from evidence import claim_counts
-from evidence import tally as claim_tally
+from evidence.archiving import ArchiveAttempt
 from evidence.models import Citation, Claim, Source
 from hub.models import Status
 
-
-class StoredCounts:
-    """Recount the stored numbers (firm facts, tally, site and source counts) as a publish would.
-
-    A factory recounts after each record it makes; inside `counts_deferred()`
-    it only notes what to recount, and the block's end recounts it once. A
-    test that builds hundreds of claims would otherwise rebuild the tally and
-    the hub firm's facts once per claim, quadratic in its size.
-    """
-
-    def __init__(self):
-        self.firm_ids, self.site_ids, self.source_ids = set(), set(), set()
-        self.tally = False
-
-    def note(self, *, firm_ids=(), site_ids=(), source_ids=(), tally=False):
-        self.firm_ids.update(firm_ids)
-        self.site_ids.update(site_ids)
-        self.source_ids.update(source_ids)
-        self.tally = self.tally or tally
-
-    def recount(self):
-        if self.firm_ids:
-            facts.rebuild(firm_ids=sorted(self.firm_ids))
-        if self.site_ids or self.source_ids:
-            claim_counts.refresh(site_ids=sorted(self.site_ids), source_ids=sorted(self.source_ids))
-        if self.tally:
-            claim_tally.rebuild()
-
-
+# The stored counts (derived) follow the records a factory makes as they follow
+# a publish: each made record is noted as a creation in an UpdateImpact, and
+# derived.refresh(impact) updates what that creation changes. Inside
+# `counts_deferred()` the records are only noted, and the block's end refreshes
+# once: a test that builds hundreds of claims would otherwise rebuild the tally
+# and the hub firm's facts once per claim, quadratic in its size.
 _deferred = None
 
 
-def recount(**changed):
+def made(record):
+    """Refresh the stored counts for a record just made, as publishing its creation would."""
     if _deferred is not None:
-        _deferred.note(**changed)
+        _deferred.add_created(record)
     else:
-        counts = StoredCounts()
-        counts.note(**changed)
-        counts.recount()
+        impact = UpdateImpact()
+        impact.add_created(record)
+        derived.refresh(impact)
 
 
 @contextlib.contextmanager
 def counts_deferred():
-    """Make many records, then recount the stored numbers once, when the block ends."""
+    """Make many records, then refresh the stored counts once, when the block ends."""
     global _deferred
     if _deferred is not None:
         yield
         return
-    _deferred = StoredCounts()
+    _deferred = UpdateImpact()
     try:
         yield
-        _deferred.recount()
+        derived.refresh(_deferred)
     finally:
         _deferred = None
 
@@ -146,23 +125,16 @@ class ClaimFactory(factory.django.DjangoModelFactory):
     def firms(self, create, extracted, **kwargs):
         if create and extracted:
             self.firms.set(extracted)
-            # What publishing would do: the firms' claim facts follow their claims.
-            recount(firm_ids=[firm.pk for firm in extracted])
 
     @factory.post_generation
     def sites(self, create, extracted, **kwargs):
         if create and extracted:
             self.sites.set(extracted)
-            # The sites' counts, and the sites stored with the claim's firms' facts.
-            recount(
-                site_ids=[site.pk for site in extracted],
-                firm_ids=self.firms.values_list("pk", flat=True),
-            )
 
     @factory.post_generation
-    def tally(self, create, extracted, **kwargs):
+    def counted(self, create, extracted, **kwargs):
         if create:
-            recount(tally=True)  # as publishing would
+            made(self)  # with its firms and sites: the stored counts follow, as publishing's
 
     @factory.post_generation
     def cite(self, create, extracted, **kwargs):
@@ -185,7 +157,7 @@ class CitationFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def counted(self, create, extracted, **kwargs):
         if create:
-            recount(source_ids=[self.source_id])  # as publishing would
+            made(self)  # its source's count follows, as publishing's
 
 
 class RelationshipFactory(factory.django.DjangoModelFactory):
@@ -214,6 +186,24 @@ class DesignationFactory(factory.django.DjangoModelFactory):
     # A public designation is cited (entities: designation_public_is_cited).
     source = factory.SubFactory(SourceFactory)
     source_locator = "Annex I, entry 1"
+
+
+class ArchiveAttemptFactory(factory.django.DjangoModelFactory):
+    """A queued attempt to archive a source with no copy; `failed=True` for a tried one."""
+
+    class Meta:
+        model = ArchiveAttempt
+
+    source = factory.SubFactory(SourceFactory, archived_url="")
+    url = factory.SelfAttribute("source.url")
+    requested_at = factory.LazyFunction(timezone.now)
+
+    class Params:
+        failed = factory.Trait(
+            outcome=ArchiveAttempt.Outcome.FAILED,
+            tried_at=factory.LazyFunction(timezone.now),
+            error="The server at monitor.example.org refused the connection.",
+        )
 
 
 # Security (issue 6): staff logins with a verified one-time password, and the

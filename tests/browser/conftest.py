@@ -86,8 +86,16 @@ def seeded_live(transactional_db, live_server, settings):
     """
     settings.HUB_FORM_MIN_SECONDS = 0
     settings.HUB_CORRECTION_RATES = ["1000/m"]
-    call_command("load_seeds", stdout=io.StringIO())
+    # Update 1, which never changes (tests/conftest.py, `seeded`, says why).
+    call_command("load_seeds", tables_only=True, stdout=io.StringIO())
     return live_server
+
+
+@pytest.fixture
+def seeded_history_live(seeded_live):
+    """The whole seed history behind a live server: update 1 and seeds/updates/."""
+    call_command("load_seeds", stdout=io.StringIO())
+    return seeded_live
 
 
 @pytest.fixture

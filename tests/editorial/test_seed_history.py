@@ -6,6 +6,7 @@ import pytest
 
 from editorial import seed_history
 from editorial.models import Change, Correction, Update
+from evidence.archiving import ArchiveAttempt, ArchiveState, archive_state
 from evidence.models import Citation, Claim, Source
 from hub.models import Status
 from tests.factories import ClaimFactory, SourceFactory
@@ -158,3 +159,52 @@ def test_history_files_are_replayed_in_file_name_order(tmp_path):
         "0002-earlier.json",
         "0003-later.json",
     ]
+
+
+def unarchived_source(claim):
+    spec = fact_check(claim)
+    spec["changes"][0]["fields"].pop("archived_url")
+    return spec
+
+
+def test_a_recorded_archive_attempt_lets_the_source_publish_and_says_why_it_failed(
+    client, tmp_path, claim
+):
+    spec = unarchived_source(claim)
+    spec["archive_attempts"] = [
+        {
+            "source": "SRC0700",
+            "tried_at": "2026-12-07T13:21:05Z",
+            "error": "The host name monitor.example.org could not be resolved.",
+        }
+    ]
+    seed_history.replay(path=write(tmp_path, "0002-fact-check.json", spec))
+    source = Source.objects.get(public_id="SRC0700")
+    assert archive_state(source).state == ArchiveState.FAILED
+    body = client.get(source.get_absolute_url()).content.decode()
+    assert "The hub tried to archive this page on 7 December 2026 at 13:21 UTC" in body
+    assert "could not be resolved" in body
+
+
+def test_a_source_nobody_tried_to_archive_blocks_the_update(tmp_path, claim):
+    path = write(tmp_path, "0002-fact-check.json", unarchived_source(claim))
+    with pytest.raises(seed_history.HistoryError, match="SRC0700"):
+        seed_history.replay(path=path)
+    assert not Source.objects.filter(public_id="SRC0700").exists()
+
+
+@pytest.mark.parametrize(
+    ("attempt", "message"),
+    [
+        ({"source": "SRC0700", "tried_at": "2026-12-07T13:21:05Z"}, "says why"),
+        ({"source": "SRC0700", "tried_at": "2026-12-07T13:21:05", "error": "x"}, "time zone"),
+        ({"source": "C0001", "tried_at": "2026-12-07T13:21:05Z", "error": "x"}, "no source"),
+    ],
+)
+def test_a_bad_archive_attempt_stores_nothing(tmp_path, claim, attempt, message):
+    spec = unarchived_source(claim)
+    spec["archive_attempts"] = [attempt]
+    with pytest.raises(seed_history.HistoryError, match=message):
+        seed_history.replay(path=write(tmp_path, "0002-fact-check.json", spec))
+    assert not ArchiveAttempt.objects.exists()
+    assert Update.objects.count() == 1

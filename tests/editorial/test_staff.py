@@ -438,10 +438,11 @@ def test_a_pending_change_can_be_discarded_once(editor, firm):
     assert client.post(url, {"action": "discard", "change": change.pk}).status_code == 409
 
 
-def test_the_seed_is_update_1_and_the_composer_offers_update_2(reviewer):
+def test_after_the_seed_and_its_later_updates_the_composer_offers_the_next_one(reviewer):
     call_command("load_seeds", stdout=io.StringIO())
+    number = Update.objects.count() + 1
     page = client_for(reviewer).get(reverse("editorial:staff_compose")).content.decode()
-    assert "Publish update 2" in page
+    assert f"Publish update {number}" in page
     assert "Nothing is staged" in page
 
 

@@ -12,7 +12,8 @@ from django.test import Client
 from evidence.archiving import SourceCheck
 from tests.factories import SourceFactory, login_verified
 
-pytestmark = pytest.mark.django_db
+# The server is on loopback, which the hub refuses to fetch from unless a test allows it.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("allow_loopback_fetching")]
 
 
 class Handler(BaseHTTPRequestHandler):

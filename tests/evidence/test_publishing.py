@@ -118,7 +118,10 @@ def test_an_override_without_a_reason_is_refused_and_nothing_changes(editor):
 def test_the_claim_page_says_which_rule_gives_the_grade(client):
     claim = ClaimFactory()
     page = text_of(client.get(claim.get_absolute_url()))
-    assert "Why: One independent source (reliability A or B) supports it" in page
+    assert (
+        "Why: One independent source (reliability A or B, not published by the hub) supports it"
+        in page
+    )
 
 
 def test_changing_a_sources_derivation_regrades_the_claims_citing_it(editor):

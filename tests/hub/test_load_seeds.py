@@ -127,9 +127,11 @@ def test_the_seed_holds_every_firm_and_organisation_of_the_article():
         "business associations",
     ]:
         assert name.lower() in names.lower(), name
-    # The unnamed mine visitors, and the alliance the article describes without a name.
+    # The unnamed mine visitors, the alliance the article describes without a name and
+    # the business associations it names only as a group (fact-check row 21).
     assert set(Firm.objects.filter(identified=False).values_list("public_id", flat=True)) == {
         "F0013",
+        "F0015",
         Firm.objects.get(name_en__startswith="Unnamed Chinese mining").public_id,
     }
 
@@ -248,3 +250,46 @@ def test_a_row_breaking_a_rule_names_the_file_record_and_rule(tmp_path, field, v
         load(directory=str(folder))
     assert f"sites.json, record {sites.index(located) + 1}" in str(error.value)
     assert not Site.objects.exists()
+
+
+def test_no_citation_puts_the_hub_briefing_s_words_under_another_source_s_name():
+    load()
+    hub_quotes = [
+        quote
+        for quote in Citation.objects.filter(source__hub_publication=True).values_list(
+            "quote", flat=True
+        )
+        if len(quote) >= 20
+    ]
+    assert hub_quotes, "the briefing is marked as the hub's own publication"
+    article = ARTICLE.read_text(encoding="utf-8") if ARTICLE.exists() else ""
+    others = Citation.objects.public().exclude(source__hub_publication=True).exclude(quote="")
+    for citation in others.select_related("source"):
+        assert not any(q in citation.quote or citation.quote in q for q in hub_quotes), (
+            citation.public_id
+        )
+        if article and len(citation.quote) >= 20:
+            assert citation.quote not in article, citation.public_id
+        assert "seed article" not in citation.locator.lower(), citation.public_id
+
+
+def test_every_quote_not_in_english_has_the_hubs_translation():
+    load()
+    untranslated = (
+        Citation.objects.public()
+        .exclude(quote="")
+        .exclude(source__language__startswith="en")
+        .filter(quote_translation="")
+    )
+    assert not untranslated.exists(), list(untranslated.values_list("public_id", flat=True))
+
+
+def test_claims_resting_only_on_the_hub_briefing_are_graded_hub_findings():
+    load()
+    for claim in Claim.objects.public().prefetch_related("citations__source"):
+        cited = [c for c in claim.citations.all() if c.status == "published"]
+        if cited and all(c.source.hub_publication for c in cited):
+            # "Reportedly" in the briefing itself makes the claim alleged.
+            hedged = all(c.stance == "hedged" for c in cited)
+            expected = "alleged" if hedged else "hub_finding"
+            assert claim.confidence == (claim.confidence_override or expected), claim.public_id

@@ -48,7 +48,7 @@ def test_methodology_explains_stages_confidence_and_sourcing(client):
         "Stage 1",
         "Confirmed",
         "Reported",
-        "At least two independent sources (reliability A or B) support it",
+        "At least two independent sources (reliability A or B, not published by the hub) support it",
         "Alleged",
         "Disputed",
         "Sourcing standard",

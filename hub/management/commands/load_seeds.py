@@ -73,10 +73,15 @@ class Command(BaseCommand):
             default=str(Path(settings.BASE_DIR) / "seeds"),
             help="Folder holding the seed files (default: seeds/).",
         )
+        parser.add_argument(
+            "--tables-only",
+            action="store_true",
+            help="Load update 1 (the table files) and not the later updates of seeds/updates/.",
+        )
 
-    def handle(self, *args, directory, **options):
+    def handle(self, *args, directory, tables_only=False, **options):
         folder = Path(directory)
-        history = seed_history.history_files(folder)
+        history = [] if tables_only else seed_history.history_files(folder)
         try:
             with transaction.atomic():
                 totals, changes, update = None, [], None

@@ -6,9 +6,11 @@ from collections import Counter
 import pytest
 from django.utils import timezone
 
+from derived import firm_facts
+from derived.models import FirmClaimFact, FirmSite
+from derived.reply import reply_counts
 from editorial import services
-from entities import facts
-from entities.models import Firm, FirmClaimFact, FirmSite
+from entities.models import Firm
 from evidence.models import Citation, Claim, Confidence
 from evidence.reply import ReplyStatus, reply_status_expression
 from tests.factories import ClaimFactory, FirmFactory, SiteFactory, SourceFactory
@@ -43,7 +45,7 @@ def rebuilt():
     before = list(FirmClaimFact.objects.values_list("firm_id", "facet", "value", "claims"))
     before_sites = list(FirmSite.objects.values_list("firm_id", "site_id", "claims"))
     before_counts = list(Firm.objects.values_list("pk", "claim_count"))
-    facts.rebuild()
+    firm_facts.rebuild()
     after = stored()
     for pk, claims in before_counts:
         Firm.objects.filter(pk=pk).update(claim_count=claims)
@@ -183,9 +185,9 @@ def test_a_partial_rebuild_touches_only_the_firms_named():
     ClaimFactory(firms=[first], region="luhansk")
     ClaimFactory(firms=[second], region="luhansk")
     FirmClaimFact.objects.filter(firm=second).update(claims=99)
-    facts.rebuild(firm_ids=[first.pk])
+    firm_facts.rebuild(firm_ids=[first.pk])
     assert set(FirmClaimFact.objects.filter(firm=second).values_list("claims", flat=True)) == {99}
-    facts.rebuild(firm_ids=[second.pk])
+    firm_facts.rebuild(firm_ids=[second.pk])
     assert set(FirmClaimFact.objects.filter(firm=second).values_list("claims", flat=True)) == {1}
 
 
@@ -218,10 +220,8 @@ def test_reply_counts_compare_stored_deadlines_with_the_day_they_are_read():
         datetime.date(2025, 2, 15),
         datetime.date(2025, 4, 1),
     ):
-        assert facts.reply_counts(firm, today=today) == live_reply_counts(firm, today)
-    counts = {
-        status: n for status, _, n in facts.reply_counts(firm, today=datetime.date(2025, 2, 15))
-    }
+        assert reply_counts(firm, today=today) == live_reply_counts(firm, today)
+    counts = {status: n for status, _, n in reply_counts(firm, today=datetime.date(2025, 2, 15))}
     assert counts == {
         "not_contacted": 1,
         "awaiting": 2,
@@ -249,7 +249,7 @@ def test_the_stored_reply_states_agree_with_the_database_s_own_rule_today():
         .annotate(state=reply_status_expression())
         .values_list("state", flat=True)
     )
-    stored = {status: n for status, _, n in facts.reply_counts(firm) if n}
+    stored = {status: n for status, _, n in reply_counts(firm) if n}
     assert (
         stored
         == dict(by_expression)

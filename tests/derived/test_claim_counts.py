@@ -2,9 +2,9 @@
 
 import pytest
 
+from derived import claim_counts
 from editorial import services
 from entities.models import Site
-from evidence import claim_counts
 from evidence.models import Citation, Source
 from tests.factories import ClaimFactory, SiteFactory, SourceFactory
 
@@ -26,7 +26,7 @@ def stored():
 def recounted():
     """What counting every site and source again gives (the stored numbers are put back)."""
     before = stored()
-    claim_counts.refresh(everything=True)
+    claim_counts.recount(everything=True)
     after = stored()
     for model in (Site, Source):
         for public_id, count in before.items():
@@ -82,7 +82,7 @@ def test_a_source_cited_twice_by_one_claim_counts_it_once():
         status="published",
         last_update=1,
     )
-    claim_counts.refresh(source_ids=[source.pk])
+    claim_counts.recount(source_ids=[source.pk])
     source.refresh_from_db()
     assert source.claim_count == 1
 

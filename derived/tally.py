@@ -10,19 +10,19 @@ every count for any mix of those filters by adding rows, and the claims per
 year of the /timeline/ page. Lists filtered by anything else (text,
 dates, a firm, a site, a source) select few enough claims to count directly.
 
-`rebuild` rewrites the table in the database, in the publishing transaction
-when an update changed claims where the tally looks (editorial.services),
-and after synthetic data is loaded.
+`rebuild` rewrites the table in the database: `refresh`, in the publishing
+transaction, when an update changed claims where the tally looks, and
+`derived.rebuild_all`. The rest of this module is how the lists read it.
 """
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.db.models import Count, Sum
 from django.db.models.functions import ExtractYear
 
+from evidence.models import Claim
 from hub.models import Status
 
-from .models import Claim, ClaimTally
+from .models import ClaimTally
 
 COLUMNS = ("claim_type", "confidence", "stage", "region")
 # A change to one of these claim fields moves a claim between combinations.
@@ -47,16 +47,13 @@ def rebuild():
         cursor.execute(f"INSERT INTO {table} ({', '.join(COLUMNS)}, year, claims) {select}", params)
 
 
-def refresh_for_update(changes):
-    """Rebuild the tally when an update's `changes` moved a claim's status, date or tally column."""
-    claim_type = ContentType.objects.get_for_model(Claim).pk
-    if any(
-        entry["field"] in CLAIM_FIELDS
-        for change in changes
-        if change.content_type_id == claim_type
-        for entry in change.diff
-    ):
+def refresh(impact):
+    """Rebuild the tally when an update moved a claim's status, date or tally column."""
+    if impact.changed(Claim, CLAIM_FIELDS):
         rebuild()
+
+
+# Reading --------------------------------------------------------------------
 
 
 def active_filters(filterset):

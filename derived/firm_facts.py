@@ -11,48 +11,53 @@ claims are at, for the profile's list of sites and the site list's firm
 filter.
 
 `rebuild` writes both with an INSERT ... SELECT each, in the database, and
-each firm's `claim_count` from its facts.
-`refresh_for_update` runs it in the publishing transaction
-(editorial.services) for the firms whose claims the update changed in a way
-the facts see; synthetic data loading rebuilds them all. Nothing else makes
-claims public or changes them, so the facts are always the latest update's.
+each firm's `claim_count` from its facts. `refresh` runs it, in the
+publishing transaction, for the firms whose claims an update changed in a
+way the facts see; `derived.rebuild_all` rebuilds them all. Nothing else
+makes claims public or changes them, so the facts are always the latest
+update's.
 
-Plain SQL that PostgreSQL and SQLite both run; table names come from the models.
+Plain SQL that PostgreSQL and SQLite both run; table names come from the
+models, and the reply state's SQL is compiled from its one definition
+(evidence.reply.reply_status_expression).
 """
 
-import datetime
-
 from django.db import connection, transaction
-from django.utils import timezone
+from django.db.models import Count
 
+from entities.models import Firm
+from evidence.models import Claim
 from hub.models import Status
 
-from .models import Firm, FirmClaimFact, FirmSite
+from .models import FirmClaimFact, FirmSite
+from .reply import REPLY_FIELDS, stored_reply_state
 
 Facet = FirmClaimFact.Facet
 # The claim columns that are facets, and the claim fields whose change moves a fact.
 COLUMN_FACETS = [Facet.REGION, Facet.CLAIM_TYPE, Facet.CONFIDENCE]
-REPLY_FIELDS = ["firm_response", "firm_response_url", "reply_contacted_on", "reply_deadline"]
 CLAIM_FIELDS = {"status", "firms", "sites", *COLUMN_FACETS, *REPLY_FIELDS}
 # Above this many firms, rebuild all (SQLite caps the parameters of a statement).
 MAX_LISTED_FIRMS = 2000
-UNTIL = "until:"
-# A claim's reply state as a fact: evidence.reply.reply_status_expression
-# without its comparison with today (see reply_counts). Dates are ISO text in
-# both databases.
-REPLY_VALUE = (
-    "CASE WHEN c.firm_response <> '' OR c.firm_response_url <> '' THEN 'responded'"
-    " WHEN c.reply_contacted_on IS NULL THEN 'not_contacted'"
-    " WHEN c.reply_deadline IS NULL THEN 'awaiting'"
-    f" ELSE '{UNTIL}' || CAST(c.reply_deadline AS TEXT) END"
-)
+
+
+def _reply_select(firm_ids):
+    """SELECT firm_id, 'reply', state, claims: the firms' claims by stored reply state."""
+    links = Claim.firms.through.objects.filter(claim__status=Status.PUBLISHED)
+    if firm_ids is not None:
+        links = links.filter(firm_id__in=firm_ids)
+    grouped = (
+        links.annotate(state=stored_reply_state(prefix="claim__"))
+        .values("firm_id", "state")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    sql, params = grouped.query.sql_with_params()
+    return f"SELECT r.firm_id, '{Facet.REPLY}', r.state, r.n FROM ({sql}) r", list(params)
 
 
 @transaction.atomic
 def rebuild(*, firm_ids=None):
     """Rewrite the facts and sites of every firm, or of the firms `firm_ids` (an iterable of pks)."""
-    from evidence.models import Claim
-
     if firm_ids is not None:
         firm_ids = sorted(set(firm_ids))
         if not firm_ids:
@@ -74,10 +79,10 @@ def rebuild(*, firm_ids=None):
         f" AND c.{facet} <> ''{only} GROUP BY l.firm_id, c.{facet}"
         for facet in COLUMN_FACETS
     ]
-    selects.append(
-        f"SELECT l.firm_id, '{Facet.REPLY}', {REPLY_VALUE}, COUNT(*) {published}{only}"
-        " GROUP BY l.firm_id, 3"
-    )
+    params = [Status.PUBLISHED, *firm_params] * len(selects)
+    reply, reply_params = _reply_select(firm_ids)
+    selects.append(reply)
+    params += reply_params
     with connection.cursor() as cursor:
         for table in (facts, firm_sites):
             cursor.execute(
@@ -85,7 +90,7 @@ def rebuild(*, firm_ids=None):
             )
         cursor.execute(
             f"INSERT INTO {facts} (firm_id, facet, value, claims) " + " UNION ALL ".join(selects),
-            [Status.PUBLISHED, *firm_params] * len(selects),
+            params,
         )
         # Every claim has one type: the firm's type facts add up to its claims.
         cursor.execute(
@@ -103,53 +108,19 @@ def rebuild(*, firm_ids=None):
         )
 
 
-def refresh_for_update(changes):
-    """Rebuild the facts of the firms whose claims `changes` changed where the facts look.
+def refresh(impact):
+    """Rebuild the facts of the firms whose claims an update changed where the facts look.
 
-    `changes` are an update's applied changes, diffs written. Called by the
-    publishing transaction once every change is applied (and
-    claims regraded): the changes' diffs say which claims moved, and a claim
-    taken off a firm is found through the firms it had before.
+    `impact` (editorial.impact.UpdateImpact) says which claims changed which
+    fields; a claim taken off a firm is found through the firms it had before.
     """
-    from django.contrib.contenttypes.models import ContentType
-
-    from evidence.models import Claim
-
-    claim_type = ContentType.objects.get_for_model(Claim).pk
-    claim_pks, firm_public_ids = set(), set()
-    for change in changes:
-        if change.content_type_id != claim_type:
-            continue
-        moved = [entry for entry in change.diff if entry["field"] in CLAIM_FIELDS]
-        if moved:
-            claim_pks.add(change.object_id)
-        for entry in moved:
-            if entry["field"] == "firms":
-                firm_public_ids.update(entry["before"] or [])
+    claim_pks = impact.changed(Claim, CLAIM_FIELDS)
     if not claim_pks:
         return
     firm_ids = set(
         Claim.firms.through.objects.filter(claim_id__in=claim_pks).values_list("firm_id", flat=True)
     )
-    firm_ids |= set(Firm.objects.filter(public_id__in=firm_public_ids).values_list("pk", flat=True))
+    left = impact.moved_away(Claim, "firms")
+    if left:
+        firm_ids |= set(Firm.objects.filter(public_id__in=left).values_list("pk", flat=True))
     rebuild(firm_ids=firm_ids)
-
-
-def reply_counts(firm, today=None):
-    """[(status, label, count)] of the firm's published claims, as evidence.reply.count_by_status.
-
-    A claim awaiting a response until a deadline is stored with the deadline
-    and compared here with today's date (UTC, as the database compares it).
-    """
-    from evidence.reply import ReplyStatus
-
-    today = today or timezone.now().date()
-    counts = dict.fromkeys(ReplyStatus.values, 0)
-    for value, claims in FirmClaimFact.objects.filter(firm=firm, facet=Facet.REPLY).values_list(
-        "value", "claims"
-    ):
-        if value.startswith(UNTIL):
-            deadline = datetime.date.fromisoformat(value.removeprefix(UNTIL))
-            value = ReplyStatus.NO_RESPONSE if deadline < today else ReplyStatus.AWAITING
-        counts[value] += claims
-    return [(value, ReplyStatus(value).label, counts[value]) for value in ReplyStatus.values]

@@ -3,22 +3,19 @@
 The site and source lists show each record's claims and sort by them.
 Counted per request, sorting 50,000 sources by the claims citing them meant
 counting 2.5 million citations (40 s); `Site.claim_count` and
-`Source.claim_count` hold the numbers instead, written here: in the
-publishing transaction for the records an update can have changed
-(editorial.services), and for every record after synthetic data is loaded.
-A source's count is of the distinct published claims with a published
-citation of it.
+`Source.claim_count` hold the numbers instead, written only here: by
+`refresh`, in the publishing transaction, for the records an update can have
+changed, and by `recount(everything=True)` (derived.rebuild_all). A source's
+count is of the distinct published claims with a published citation of it.
 """
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from entities.models import Site
+from evidence.models import Citation, Claim, Source
 from hub.models import Status
-
-from .models import Citation, Claim, Source
 
 # Above this many records, one pass over all of them beats an IN list.
 MAX_LISTED = 2000
@@ -95,34 +92,23 @@ def _refresh_all(model):
 
 
 @transaction.atomic
-def refresh(*, site_ids=None, source_ids=None, everything=False):
+def recount(*, site_ids=None, source_ids=None, everything=False):
     """Recount the sites and sources given by primary key, or every one of them."""
     _refresh(Site, _site_counts, None if everything else site_ids or ())
     _refresh(Source, _source_counts, None if everything else source_ids or ())
 
 
-def refresh_for_update(changes):
-    """Recount what an update's `changes` (applied, diffs written) can have changed.
+def refresh(impact):
+    """Recount what an update (`impact`: editorial.impact.UpdateImpact) can have changed.
 
     A claim published, withdrawn or moved between sites changes its sites'
     counts, and the counts of the sources it cites; a citation published,
     withdrawn or moved changes its source's (before and after).
     """
-    claim_type = ContentType.objects.get_for_model(Claim).pk
-    citation_type = ContentType.objects.get_for_model(Citation).pk
-    claim_pks, site_keys, citation_pks, source_keys = set(), set(), set(), set()
-    for change in changes:
-        if change.content_type_id not in (claim_type, citation_type):
-            continue
-        fields = {entry["field"]: entry for entry in change.diff}
-        if change.content_type_id == claim_type:
-            if "status" in fields or "sites" in fields:
-                claim_pks.add(change.object_id)
-            site_keys.update(fields.get("sites", {}).get("before") or [])
-        elif fields.keys() & {"status", "claim", "source"}:
-            citation_pks.add(change.object_id)
-            if fields.get("source", {}).get("before"):
-                source_keys.add(fields["source"]["before"])
+    claim_pks = impact.changed(Claim, {"status", "sites"})
+    site_keys = impact.moved_away(Claim, "sites")
+    citation_pks = impact.changed(Citation, {"status", "claim", "source"})
+    source_keys = impact.moved_away(Citation, "source")
     site_ids = set(
         Claim.sites.through.objects.filter(claim_id__in=claim_pks).values_list("site_id", flat=True)
     ) | set(Site.objects.filter(public_id__in=site_keys).values_list("pk", flat=True))
@@ -131,4 +117,4 @@ def refresh_for_update(changes):
         | set(Citation.objects.filter(pk__in=citation_pks).values_list("source_id", flat=True))
         | set(Source.objects.filter(public_id__in=source_keys).values_list("pk", flat=True))
     )
-    refresh(site_ids=site_ids, source_ids=source_ids)
+    recount(site_ids=site_ids, source_ids=source_ids)

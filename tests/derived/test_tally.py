@@ -5,9 +5,10 @@ from itertools import product
 
 import pytest
 
+from derived import tally
+from derived.models import ClaimTally
 from editorial import services
-from evidence import tally
-from evidence.models import Claim, ClaimTally
+from evidence.models import Claim
 from hub.models import Status
 from tests.factories import ClaimFactory
 
