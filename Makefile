@@ -79,7 +79,7 @@ clean:
 bench-export: $(STAMP)
 	$(PY) -m bench.bench_export $(BENCH_ARGS)
 
-# Operations (issue 6; README "Deployment", "Backups", "Faults", "Load") ----------
+# Operations (README "Deployment", "Backups", "Faults", "Load") -------------------
 # Production settings under gunicorn + whitenoise; reads DJANGO_SECRET_KEY,
 # DJANGO_ALLOWED_HOSTS, DATABASE_URL and HUB_CACHE_URL from the environment and
 # stops with an example when one is missing. PORT (8001), WORKERS (2).
@@ -118,12 +118,12 @@ bench-load: $(STAMP)
 	$(PY) scripts/bench_load.py $(BENCH_LOAD_ARGS)
 
 # Search latency (p50/p95 of five queries through the view) and the search page's
-# query count, on the same synthetic database as bench-export (issue 5).
+# query count, on the same synthetic database as bench-export.
 .PHONY: bench-search
 bench-search: $(STAMP)
 	$(PY) -m bench.bench_search $(BENCH_ARGS)
 
-# Performance (issue 7; README "Performance"). Builds the synthetic set (1,000,000
+# Performance (README "Performance"). Builds the synthetic set (1,000,000
 # claims; BENCH_CLAIMS etc. to change) in its own PostgreSQL database hub_bench_site
 # when absent, serves it with gunicorn (2 workers) and a Redis cache of its own (db 9),
 # and prints latency, query counts, wrk throughput against Datasette (installed in

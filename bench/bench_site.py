@@ -5,7 +5,7 @@
 1. Makes sure the database hub_bench_site (BENCH_SITE_DATABASE_URL) exists, is
    migrated, has every index the models declare, and holds the synthetic set
    (BENCH_FIRMS, BENCH_SITES, BENCH_SOURCES, BENCH_CLAIMS; default 20,000 /
-   5,000 / 50,000 / 1,000,000), built by hub.synthetic when absent.
+   5,000 / 50,000 / 1,000,000), built by bench.synthetic_data when absent.
 2. Runs gunicorn with 2 workers on it, with a Redis cache of its own (db 9).
 3. After warming each worker (4 uncached requests per page, not counted),
    prints p50/p95 latency, uncached (cache emptied before every request) and
@@ -76,7 +76,7 @@ def ensure_data(url, sizes, log=print):
     if Update.objects.filter(is_synthetic=True).exists() and Claim.objects.count() >= sizes.claims:
         log(f"  the synthetic set is there ({Claim.objects.count():,} claims)")
         return
-    from hub import synthetic
+    from bench import synthetic_data as synthetic
 
     started = time.perf_counter()
     synthetic.generate(sizes=sizes, package=False, log=log)
@@ -290,7 +290,7 @@ def publish_10k(n=10_000, log=print, spread=1):
     import uuid
 
     from downloads import package
-    from editorial import services
+    from editorial import publishing, staging
     from editorial.models import Update
     from evidence.models import Claim
 
@@ -302,7 +302,7 @@ def publish_10k(n=10_000, log=print, spread=1):
     started = time.perf_counter()
     stamp = uuid.uuid4().hex[:8]
     ids = [
-        services.stage_edit(record=claim, fields={"figure_unit": f"units {stamp}"}, user=None).pk
+        staging.stage_edit(record=claim, fields={"figure_unit": f"units {stamp}"}, user=None).pk
         for claim in claims
     ]
     staged = time.perf_counter() - started
@@ -319,7 +319,7 @@ def publish_10k(n=10_000, log=print, spread=1):
     package.build_package = timed_build
     started = time.perf_counter()
     try:
-        update = services.publish_update(
+        update = publishing.publish_update(
             change_ids=ids, summary="Benchmark: 10,000 edits", idempotency_key=f"bench-{stamp}"
         )
     finally:
@@ -360,7 +360,7 @@ def run(args):
     (VAR / "bench-logs").mkdir(parents=True, exist_ok=True)
     url = os.environ.get("BENCH_SITE_DATABASE_URL", DEFAULT_URL)
     setup(url)
-    from hub.synthetic import Sizes
+    from bench.synthetic_data import Sizes
 
     sizes = Sizes(
         firms=int(os.environ.get("BENCH_FIRMS", 20_000)),

@@ -3,7 +3,7 @@
 `ensure_claims(url, n)` leaves the benchmark database holding exactly `n`
 published claims with their firms, sites, sources and citations, and does
 nothing when it already does. The data come from the project's own
-generator (`manage.py generate_synthetic`, hub/synthetic.py: COPY on
+generator (`manage.py generate_synthetic`, bench/synthetic_data.py: COPY on
 PostgreSQL, every constraint of the models obeyed, names in three scripts),
 published as one synthetic update.
 

@@ -3,7 +3,7 @@
 The rebuild runs in a savepoint that is rolled back, so checking changes
 nothing; the stores are read before and after it, in the same transaction,
 and compared row by row. On PostgreSQL the check holds the publishing lock
-(editorial.services.PUBLISH_LOCK): an update published between the two reads
+(editorial.publishing.PUBLISH_LOCK): an update published between the two reads
 would otherwise show as differences.
 """
 
@@ -65,7 +65,7 @@ def read_stores():
 
 def differences():
     """[Difference] between the stores and what a rebuild of all of them would write."""
-    from editorial.services import PUBLISH_LOCK
+    from editorial.publishing import PUBLISH_LOCK
 
     from . import rebuild_all
 

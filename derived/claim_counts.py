@@ -15,10 +15,8 @@ from django.db.models.functions import Coalesce
 
 from entities.models import Site
 from evidence.models import Citation, Claim, Source
+from hub.chunks import CHUNK_SIZE
 from hub.models import Status
-
-# Above this many records, one pass over all of them beats an IN list.
-MAX_LISTED = 2000
 
 
 def _site_counts():
@@ -50,7 +48,8 @@ def _refresh(model, counts, pks):
         pks = set(pks)
         if not pks:
             return
-        if len(pks) <= MAX_LISTED:
+        # Past one IN list of keys, one pass over all of them.
+        if len(pks) <= CHUNK_SIZE:
             model.objects.filter(pk__in=pks).update(claim_count=counts())
             return
     _refresh_all(model)

@@ -27,6 +27,7 @@ from django.db.models import Count
 
 from entities.models import Firm
 from evidence.models import Claim
+from hub.chunks import CHUNK_SIZE
 from hub.models import Status
 
 from .models import FirmClaimFact, FirmSite
@@ -36,8 +37,6 @@ Facet = FirmClaimFact.Facet
 # The claim columns that are facets, and the claim fields whose change moves a fact.
 COLUMN_FACETS = [Facet.REGION, Facet.CLAIM_TYPE, Facet.CONFIDENCE]
 CLAIM_FIELDS = {"status", "firms", "sites", *COLUMN_FACETS, *REPLY_FIELDS}
-# Above this many firms, rebuild all (SQLite caps the parameters of a statement).
-MAX_LISTED_FIRMS = 2000
 
 
 def _reply_select(firm_ids):
@@ -62,8 +61,10 @@ def rebuild(*, firm_ids=None):
         firm_ids = sorted(set(firm_ids))
         if not firm_ids:
             return
-        if len(firm_ids) > MAX_LISTED_FIRMS:
-            firm_ids = None  # one pass over everything beats a huge IN list
+        if len(firm_ids) > CHUNK_SIZE:
+            # Past one IN list (the statements below repeat it, and SQLite caps
+            # their parameters), one pass over every firm.
+            firm_ids = None
     facts, firm_sites = FirmClaimFact._meta.db_table, FirmSite._meta.db_table
     firms = Firm._meta.db_table
     claims, claim_firms = Claim._meta.db_table, Claim.firms.through._meta.db_table

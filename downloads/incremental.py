@@ -46,6 +46,7 @@ from django.db.models.functions import Cast, Now
 
 from entities.models import Firm, Relationship, SanctionsDesignation, Site
 from evidence.models import Citation, Claim, Source
+from hub.chunks import chunks
 
 from . import archive
 from .tables import TABLES
@@ -53,7 +54,6 @@ from .writers import _Line, csv_header, csv_record, json_row
 
 FORMAT = 1
 INDEX = ".index"
-CHUNK = 2000
 
 
 class Unusable(Exception):
@@ -276,15 +276,9 @@ def load_table(previous, table):
 # What changed -----------------------------------------------------------------
 
 
-def _chunks(values, size=CHUNK):
-    values = list(values)
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
-
-
 def _pks(queryset_of_chunk, pks, flat="pk"):
     found = set()
-    for chunk in _chunks(pks):
+    for chunk in chunks(pks):
         found |= set(queryset_of_chunk(chunk).values_list(flat, flat=True))
     found.discard(None)
     return found
@@ -345,10 +339,10 @@ def merge_table(table, folder, previous, pks):
     """
     old, csvz, jsonlz = load_table(previous, table)
     identifiers = {}
-    for chunk in _chunks(pks):
+    for chunk in chunks(pks):
         identifiers.update(table.model.objects.filter(pk__in=chunk).values_list("public_id", "pk"))
     fresh = {}
-    for chunk in _chunks(pks):
+    for chunk in chunks(pks):
         for row in table.rows(table.public_queryset().filter(pk__in=chunk)):
             fresh[row[0]] = row_bytes(table, row)
 

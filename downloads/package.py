@@ -121,7 +121,9 @@ def _build_full(folder, update, answered):
     today = incremental.database_today()
     tables = [incremental.write_table(folder, table) for table in TABLES]
     counts = {files.name: files.rows for files in tables}
-    counts["delta"] = _write_delta(folder, update.number, answered)
+    counts["delta"] = write_delta(
+        folder, _diff_entries(directory(update.number - 1), folder), answered
+    )
     with archive.pool() as executor:
         _finish(folder, update, tables, counts, today, executor)
 
@@ -167,7 +169,7 @@ def _build_incremental(folder, update, answered):
                     checks[previous.folder / name] = recorded[name]["sha256"]
         for path in checks:
             verified[path] = executor.submit(archive.sha256_of, path)
-        counts["delta"] = _write_delta_entries(folder, entries, answered)
+        counts["delta"] = write_delta(folder, entries, answered)
         hashes = _finish(folder, update, tables, counts, today, executor)
         for path, digest in verified.items():
             if digest.result() != checks[path]:
@@ -187,8 +189,15 @@ def _recorded_zip_hash(path):
         raise incremental.Unusable(f"no checksum for {path.name}") from error
 
 
-def _write_delta_entries(folder, entries, answered):
-    """delta.jsonl from the regenerated rows, in table and download order."""
+def write_delta(folder, entries, answered):
+    """Write delta.jsonl (the full and the incremental build alike); return its number of lines.
+
+    `entries` are (table name, action, id, row or None) in table and download
+    order: from the diff of N-1's and N's files (full build) or from the
+    regenerated rows (downloads.incremental). `answered` maps record ids to
+    the corrections they answer.
+    """
+    written = 0
     with (folder / "delta.jsonl").open("w", encoding="utf-8") as out:
         for table, action, identifier, row in entries:
             entry = {
@@ -199,7 +208,8 @@ def _write_delta_entries(folder, entries, answered):
                 "corrections": answered.get(identifier, []),
             }
             out.write(json.dumps(entry, ensure_ascii=False) + "\n")
-    return len(entries)
+            written += 1
+    return written
 
 
 def _finish(folder, update, tables, counts, today, executor):
@@ -256,25 +266,16 @@ def _read_jsonl(path):
             yield json.loads(line)
 
 
-def _write_delta(folder, number, answered):
-    """Diff N-1's frozen tables against N's, row by row (both sorted by identifier)."""
-    previous = directory(number - 1)
-    written = 0
-    with (folder / "delta.jsonl").open("w", encoding="utf-8") as out:
-        for table in TABLES:
-            old = _read_jsonl(previous / f"{table.name}.jsonl")
-            new = _read_jsonl(folder / f"{table.name}.jsonl")
-            for action, identifier, row in _merge_diff(old, new):
-                entry = {
-                    "table": table.name,
-                    "action": action,
-                    "id": identifier,
-                    "row": row,
-                    "corrections": answered.get(identifier, []),
-                }
-                out.write(json.dumps(entry, ensure_ascii=False) + "\n")
-                written += 1
-    return written
+def _diff_entries(previous, folder):
+    """The delta entries of N-1's frozen tables (in `previous`) against N's, row by row.
+
+    Both are sorted by identifier, in download order.
+    """
+    for table in TABLES:
+        old = _read_jsonl(previous / f"{table.name}.jsonl")
+        new = _read_jsonl(folder / f"{table.name}.jsonl")
+        for action, identifier, row in _merge_diff(old, new):
+            yield table.name, action, identifier, row
 
 
 def _merge_diff(old, new):

@@ -21,10 +21,7 @@ from django.core.exceptions import EmptyResultSet, FieldDoesNotExist, FieldError
 from django.db import connections, models, transaction
 from django.db.models import F, OrderBy
 
-from .writers import FORMULA_TRIGGERS
-
-# Lines per block sent to the client, as in writers.ROWS_PER_BLOCK.
-LINES_PER_BLOCK = 2000
+from .writers import FORMULA_TRIGGERS, ROWS_PER_BLOCK
 
 
 class Unsupported(Exception):
@@ -160,7 +157,7 @@ def line_query(table, queryset):
     # Aggregating a link table for the selected owners only pays when the
     # list is filtered; for every public row, aggregating it all is cheaper.
     restrict = (owners_sql, owners_params) != _compiled(
-        model.objects.public().order_by().values("pk")
+        model.objects.public_rows().order_by().values("pk")
     )
     names = ["pk", *(f"c{i}" for i in range(len(plain))), *keys]
     order = ", ".join(
@@ -242,5 +239,5 @@ def _stream(alias, sql, params, header):
         )
         with connection.chunked_cursor() as rows:
             rows.execute(sql, params)
-            while block := rows.fetchmany(LINES_PER_BLOCK):
+            while block := rows.fetchmany(ROWS_PER_BLOCK):
                 yield "".join(line for (line,) in block)

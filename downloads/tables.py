@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from itertools import batched
 
 from django.conf import settings
-from django.db.models import F, Lookup, Q
+from django.db.models import F, Lookup
 from django.db.models.functions import Length
 from django.db.models.lookups import In
 from django.utils.translation import gettext_noop
@@ -21,13 +21,11 @@ from django.utils.translation import gettext_noop
 from entities.models import Firm, Relationship, SanctionsDesignation, Site
 from evidence.models import Citation, Claim, Source
 from evidence.reply import reply_date_expression, reply_status_expression
+from hub.chunks import CHUNK_SIZE
 from hub.models import Status
 
 # Many identifiers in one cell are joined with this (identifiers never contain it).
 SEPARATOR = ";"
-# Table titles and descriptions are marked with gettext_noop: the downloads page
-# shows them translated, while the data packages and codebooks stay in English.
-CHUNK = 2000
 
 
 @dataclass(frozen=True)
@@ -57,17 +55,8 @@ class Table:
         return [column.name for column in self.columns]
 
     def public_queryset(self):
-        """Every public row of the table, in its download order."""
-        queryset = self.model.objects.public()
-        if self.model is Citation:
-            queryset = queryset.filter(
-                Q(claim__status=Status.PUBLISHED) | Q(relationship__status=Status.PUBLISHED)
-            )
-        elif self.model is Relationship:
-            queryset = queryset.for_display()
-        elif self.model is SanctionsDesignation:
-            queryset = queryset.filter(firm__status=Status.PUBLISHED)
-        return queryset.order_by(Length("public_id"), "public_id")
+        """Every public row of the table (the lists' rule, public_rows), in its download order."""
+        return self.model.objects.public_rows().order_by(Length("public_id"), "public_id")
 
     def rows(self, queryset):
         """Yield each row of `queryset` as a list of Python values, in column order."""
@@ -81,7 +70,9 @@ class Table:
             for i, column in enumerate(self.columns)
             if not column.many and (finisher := self.finisher(column)) is not None
         ]
-        for chunk in batched(queryset.values_list(*paths).iterator(chunk_size=CHUNK), CHUNK):
+        rows = queryset.values_list(*paths).iterator(chunk_size=CHUNK_SIZE)
+        # A chunk's primary keys are the IN list of each many-to-many reader.
+        for chunk in batched(rows, CHUNK_SIZE):
             pks = [row[-1] for row in chunk]
             joined = [
                 (i, {pk: SEPARATOR.join(sorted(ids)) for pk, ids in read(pks).items()})
@@ -120,7 +111,7 @@ def _alias_list(value):
 class InList(Lookup):
     """`lhs IN (values)`; on PostgreSQL `lhs = ANY(%s)`, the values as one array parameter.
 
-    The many-to-many readers filter by a chunk's 2,000 primary keys: as an IN
+    The many-to-many readers filter by a chunk's primary keys (CHUNK_SIZE): as an IN
     list, Django prepares and psycopg quotes each key one by one, which costs
     more than the query itself; as one array it is one parameter.
     """
@@ -201,6 +192,8 @@ LAST_UPDATE = c("last_update", "integer", "Number of the update that last change
 HUB_URL = c("hub_url", "string", "The record's permanent URL on the hub.", "public_id")
 DATE_PRECISION = "How much of the date is known: day, month or year (2024 is 2024-01-01 + year)."
 
+# Table titles and descriptions are marked with gettext_noop: the downloads page
+# shows them translated, while the data packages and codebooks stay in English.
 TABLES = [
     Table(
         "firms",

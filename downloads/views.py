@@ -3,7 +3,6 @@
 import json
 
 from django.conf import settings
-from django.core.exceptions import BadRequest
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -11,13 +10,7 @@ from django.views.decorators.http import require_safe
 
 from editorial.models import Update
 from hub.cache import current_update, site_state
-from hub.listing import (
-    counting_plan,
-    paginate,
-    requested_page,
-    row_count,
-    with_unique_ordering,
-)
+from hub.listing import list_page, list_rows
 from hub.records import find_record
 
 from . import package
@@ -40,22 +33,11 @@ def export_filename(table_name, extension):
     )
 
 
-def _valid_filterset(request, spec):
-    filterset = spec.filterset(request)
-    if not filterset.is_valid():
-        errors = "; ".join(
-            f"{name}: {' '.join(msgs)}" for name, msgs in filterset.form.errors.items()
-        )
-        raise BadRequest(f"Invalid filters: {errors}")
-    return filterset
-
-
 @require_safe
 def list_csv(request, spec):
     """Every row the list page counts, streamed: the response starts before the query ends."""
-    filterset = _valid_filterset(request, spec)
     table = BY_NAME[spec.table]
-    queryset = with_unique_ordering(filterset.qs)
+    queryset = list_rows(request, spec).rows
     # PostgreSQL writes the lines itself where it can do so byte for byte (sqlcsv).
     lines = sql_csv_lines(table, queryset, csv_header(table)) or csv_lines(
         table, table.rows(queryset)
@@ -70,14 +52,10 @@ def list_csv(request, spec):
 
 @require_safe
 def list_json(request, spec):
-    filterset = _valid_filterset(request, spec)
+    """A page of the list, counted and paged by the page's own pipeline (hub.listing.list_page)."""
     table = BY_NAME[spec.table]
-    requested_page(request)  # a bad page number is refused before anything is counted
-    rows = with_unique_ordering(filterset.qs)
-    # Counted as the list page counts (stored totals, or up to its cap).
-    tally, capped, more = counting_plan(spec, filterset, rows)
-    count = row_count(spec, filterset, rows, tally, capped, more)
-    page = paginate(request, rows, settings.HUB_PAGE_SIZE, count=count, more=more)
+    listed = list_page(request, spec)
+    page = listed.page
     query = request.GET.copy()
 
     def page_url(number):
@@ -89,9 +67,9 @@ def list_json(request, spec):
             "table": table.name,
             **dataset_state(),
             "license": settings.HUB_DATA_LICENSE,
-            "count": page.paginator.count,
+            "count": listed.count,
             # False when the list has more rows than it counts (its count is then a floor).
-            "count_exact": not more,
+            "count_exact": not listed.more,
             "page": page.number,
             "pages": page.paginator.num_pages,
             "next": page_url(page.next_page_number()) if page.has_next() else None,

@@ -1,7 +1,7 @@
 """The editorial tables in the admin: for looking things up, not for editing.
 
 Corrections move through their statuses, and changes are published, only
-through `editorial.services` (the staff pages at /staff/); the admin never
+through `editorial.corrections` and `editorial.publishing` (the staff pages at /staff/); the admin never
 writes those rows and cannot delete any of them, so the record of what was
 published, and why, stays complete. Submitters' contact details are visible
 only to users with `editorial.view_contact_details`.

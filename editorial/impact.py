@@ -1,10 +1,10 @@
 """What an update did, read once from its changes' diffs: the one reader of `Change.diff`.
 
-Publishing writes each applied change's exact diff (editorial.services.apply_change),
+Publishing writes each applied change's exact diff (editorial.publishing.apply.apply_change),
 and several parts of the hub then need to know what the update touched: the
 stored counts (derived.refresh), the claims whose located citation the update
-can take away (services.claims_to_check), the claims whose confidence grade
-may move (services.regrade_claims) and the rows of the data package that can
+can take away (publishing.rules.claims_to_check), the claims whose confidence grade
+may move (publishing.rules.regrade_claims) and the rows of the data package that can
 differ from the previous update's (downloads.incremental.affected). Each of
 them reads an `UpdateImpact` instead of the diffs, so what a diff means (a
 created record lists every field it was given, a status entry is a status
@@ -15,14 +15,14 @@ reading diffs, except the pages that show them.
 
 from django.contrib.contenttypes.models import ContentType
 
+from hub.chunks import CHUNK_SIZE
+
 from .models import Change
 
 # The relations whose "before" names records that no longer point where they
 # did: a claim taken off firms or sites, a citation moved to another claim or
 # source. Their counts and rows change as much as those of the new ones.
 MOVES = ("claim", "firms", "sites", "source")
-# Stored changes are read this many at a time.
-CHUNK = 2000
 
 
 class UpdateImpact:
@@ -56,7 +56,7 @@ class UpdateImpact:
         rows = Change.objects.filter(update=update).values_list(
             "content_type_id", "object_id", "action", "diff"
         )
-        for content_type, pk, action, diff in rows.iterator(chunk_size=CHUNK):
+        for content_type, pk, action, diff in rows.iterator(chunk_size=CHUNK_SIZE):
             impact._add(_model(content_type), pk, action, diff)
         return impact
 

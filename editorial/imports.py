@@ -16,13 +16,13 @@ nothing public changes until a reviewer publishes an update.
 Why the django-import-export resources only *read* here: their own
 `import_row` builds model instances, saves them and then their many-to-many
 fields, and diffs instances. Every write of a public record must instead go
-through `editorial.services.stage_new` / `stage_edit`, which take serialised
+through `editorial.staging.stage_new` / `stage_edit`, which take serialised
 values (public identifiers, ISO dates) and create the draft themselves, so
 overriding `save_instance` would leave the library's m2m saving, instance
 diffing and error bookkeeping working against the service. So the
 `ModelResource`s declare the columns of each table (generated from the
 model, as the seed files have them) and their widgets turn cells into seed
-values; this module walks the rows and calls the services.
+values; this module walks the rows and calls staging.
 """
 
 import csv
@@ -40,7 +40,7 @@ from entities import places
 from entities.models import Firm, Site
 from evidence.models import Citation, Claim, Source
 
-from . import services, values
+from . import staging, values
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -344,7 +344,7 @@ def check_columns(table, sheet):
 
 ROW_ERRORS = (
     RowError,
-    services.StagingRefused,
+    staging.StagingRefused,
     ValidationError,
     LookupError,
     ValueError,
@@ -418,7 +418,7 @@ def _import_row(resource, model, row, user, first_seen):
         raise RowError("; ".join(problems))
     public_id = fields.pop("public_id", None)
     if not public_id:
-        change = services.stage_new(model=model, fields=fields, user=user)
+        change = staging.stage_new(model=model, fields=fields, user=user)
         return {
             "row": row.number,
             "action": "new",
@@ -444,5 +444,5 @@ def _import_row(resource, model, row, user, first_seen):
     outcome = {"row": row.number, "public_id": public_id, "label": str(record)[:255]}
     if not changes:
         return {**outcome, "action": "unchanged"}
-    services.stage_edit(record=record, fields=fields, user=user)
+    staging.stage_edit(record=record, fields=fields, user=user)
     return {**outcome, "action": "edit", "changes": changes}

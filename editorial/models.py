@@ -1,6 +1,6 @@
 """Corrections, staged changes and numbered updates.
 
-Nothing here changes published data by itself: `editorial.services` is the
+Nothing here changes published data by itself: `editorial.publishing` is the
 only code that does, and it does so only inside `publish_update`, which
 applies a set of staged `Change`s in one transaction and records them as
 the numbered `Update`'s changelog.

@@ -4,9 +4,9 @@
 is one later update as the staff made it: the corrections it answers (each
 submitted, then accepted or declined with a public response) and the changes
 staged for them, published as the next numbered update. Replaying a file
-calls the same services the staff pages call, so a fresh database has the
-public correction log and the changelogs the deployed hub has, not a
-silently edited update 1.
+calls the functions the staff pages call (editorial.corrections, staging,
+publishing), so a fresh database has the public correction log and the
+changelogs the deployed hub has, not a silently edited update 1.
 
 A file (seeds/README.md, "Later updates") holds:
 
@@ -42,7 +42,7 @@ from evidence.archiving import ArchiveAttempt
 from evidence.models import Citation, Claim, Source
 from hub.records import find_record
 
-from . import services
+from . import corrections, publishing, staging
 from .models import Correction, Update
 
 KINDS = {
@@ -56,8 +56,8 @@ KINDS = {
 }
 DECISIONS = {"accepted": Correction.Status.ACCEPTED, "declined": Correction.Status.DECLINED}
 FAILURES = (
-    services.StagingRefused,
-    services.TransitionRefused,
+    staging.StagingRefused,
+    corrections.TransitionRefused,
     ValidationError,
     IntegrityError,
     LookupError,
@@ -121,13 +121,13 @@ def replay(*, path):
         except FAILURES as error:
             raise HistoryError(f"{Path(path).name}, archive attempt {number}: {error}") from error
     try:
-        return services.publish_update(
+        return publishing.publish_update(
             change_ids=[change.pk for change in staged],
             summary=spec["summary"],
             notes=spec.get("notes", ""),
             idempotency_key=idempotency_key(path),
         )
-    except services.PublishRefused as error:
+    except publishing.PublishRefused as error:
         raise HistoryError(f"{Path(path).name}: {error}") from error
 
 
@@ -146,13 +146,13 @@ def _answer(item):
         raise ValueError("a declined correction stages no change")
     if decision == Correction.Status.ACCEPTED and not changes:
         raise ValueError("an accepted correction stages the changes that answer it")
-    correction, _token = services.submit_correction(
+    correction, _token = corrections.submit_correction(
         target=target,
         what_is_wrong=item["what_is_wrong"],
         proposed_fix=item["proposed_fix"],
         evidence=item.get("evidence", ""),
     )
-    services.transition(
+    corrections.transition(
         correction=correction,
         to=decision,
         actor=None,
@@ -168,7 +168,7 @@ def _stage(change, *, correction):
             raise LookupError(f"unknown kind {change['create']!r}; one of {', '.join(KINDS)}")
         fields = dict(change["fields"])
         public_id = fields.pop("public_id", None)
-        return services.stage_new(
+        return staging.stage_new(
             model=model, fields=fields, user=None, correction=correction, public_id=public_id
         )
     for action in ("edit", "withdraw", "merge"):
@@ -180,17 +180,17 @@ def _stage(change, *, correction):
     else:
         raise ValueError("a change is one of create, edit, withdraw or merge")
     if action == "edit":
-        return services.stage_edit(
+        return staging.stage_edit(
             record=record, fields=change["fields"], user=None, correction=correction
         )
     if action == "withdraw":
-        return services.stage_withdrawal(
+        return staging.stage_withdrawal(
             record=record, reason=change.get("reason", ""), user=None, correction=correction
         )
     into = find_record(change.get("into", ""))
     if into is None:
         raise LookupError(f"no record {change.get('into')!r} to merge into")
-    return services.stage_merge(record=record, into=into, user=None, correction=correction)
+    return staging.stage_merge(record=record, into=into, user=None, correction=correction)
 
 
 def _record_attempt(attempt):

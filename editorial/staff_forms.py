@@ -1,7 +1,7 @@
 """Forms of the staff pages: queue filters, moderation steps, staging, publishing.
 
-The forms only validate input; every write is a call into `editorial.services`
-made by the view, which also decides what a refusal looks like.
+The forms only validate input; every write is a call into `editorial.corrections`,
+`editorial.staging` or `editorial.publishing`, made by the view, which also decides what a refusal looks like.
 """
 
 import re

@@ -2,7 +2,8 @@
 
 Every page needs an active staff user holding the page's permission (the
 public never gets past the login redirect), and every write is a call into
-`editorial.services`; a refusal from a service is shown on the page, with
+`editorial.corrections`, `editorial.staging` or `editorial.publishing`; a refusal
+(TransitionRefused, StagingRefused, PublishRefused) is shown on the page, with
 nothing changed. Successful POSTs redirect (POST-redirect-GET).
 """
 
@@ -30,7 +31,7 @@ from hub.listing import paginate, querystring_without
 from hub.models import Status
 from hub.records import find_record
 
-from . import services, staff_forms
+from . import corrections, publishing, staff_forms, staging
 from .models import Change, Correction, CorrectionContact, Update
 from .staff_forms import evidence_items, preview, record_rows
 
@@ -153,13 +154,13 @@ def correction_queue(request):
 
 def _assign(request, correction, data):
     assignee = data["assignee"] or request.user
-    services.assign(correction=correction, assignee=assignee, actor=request.user)
+    corrections.assign(correction=correction, assignee=assignee, actor=request.user)
     return f"{correction.reference} is assigned to {assignee.get_username()}."
 
 
 def _step(to):
     def step(request, correction, data):
-        services.transition(
+        corrections.transition(
             correction=correction,
             to=to,
             actor=request.user,
@@ -172,7 +173,7 @@ def _step(to):
 
 
 def _note(request, correction, data):
-    services.add_note(correction=correction, author=request.user, text=data["text"])
+    corrections.add_note(correction=correction, author=request.user, text=data["text"])
     return "Note added."
 
 
@@ -209,7 +210,7 @@ def correction_detail(request, number):
         if form.is_valid():
             try:
                 message = handler(request, correction, form.cleaned_data)
-            except services.TransitionRefused as error:
+            except corrections.TransitionRefused as error:
                 messages.error(request, str(error))
                 status = 409
                 correction.refresh_from_db()  # show the state that refused the step
@@ -296,7 +297,7 @@ def stage_for_record(request, public_id):
         elif form.is_valid():
             try:
                 change = _stage(action, form, record, request.user, correction)
-            except services.StagingRefused as error:
+            except staging.StagingRefused as error:
                 form.add_error(None, str(error))
             else:
                 if change is not None:
@@ -324,11 +325,11 @@ def _stage(action, form, record, user, correction):
     """Stage the change `action` asks for; None (with a form error) if it cannot be."""
     data = form.cleaned_data
     if action == "edit":
-        return services.stage_edit(
+        return staging.stage_edit(
             record=record, fields=form.changed_values(), user=user, correction=correction
         )
     if action == "withdraw":
-        return services.stage_withdrawal(
+        return staging.stage_withdrawal(
             record=record, reason=data["reason"], user=user, correction=correction
         )
     if action == "merge":
@@ -336,8 +337,8 @@ def _stage(action, form, record, user, correction):
         if into is None:
             form.add_error("into", f"There is no record {data['into']}.")
             return None
-        return services.stage_merge(record=record, into=into, user=user, correction=correction)
-    return services.stage_firm_response(correction=correction, claim=record, user=user)
+        return staging.stage_merge(record=record, into=into, user=user, correction=correction)
+    return staging.stage_firm_response(correction=correction, claim=record, user=user)
 
 
 # Changes -----------------------------------------------------------------
@@ -352,7 +353,7 @@ def change_list(request):
         if request.POST.get("action") != "discard" or not raw.isdigit() or len(raw) > 18:
             raise BadRequest("Unknown action.")
         change = get_object_or_404(Change, pk=int(raw))
-        if services.discard_change(change=change, user=request.user):
+        if staging.discard_change(change=change, user=request.user):
             messages.success(request, f"Discarded: {change}.")
             return redirect("editorial:staff_changes")
         messages.error(request, f"{change} is no longer pending: it was published or discarded.")
@@ -395,14 +396,14 @@ def compose_update(request):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                update = services.publish_update(
+                update = publishing.publish_update(
                     change_ids=data["changes"],
                     summary=data["summary"],
                     notes=data["notes"],
                     published_by=request.user,
                     idempotency_key=data["idempotency_key"],
                 )
-            except services.PublishRefused as error:
+            except publishing.PublishRefused as error:
                 form.add_error(None, str(error))
                 status = 409
             else:

@@ -13,6 +13,7 @@ from django.utils.hashable import make_hashable
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from hub.chunks import chunks
 from hub.models import choice_labels
 
 # Bookkeeping that only the publishing service sets; never edited directly.
@@ -132,15 +133,10 @@ def normalise(model, values):
     return canonical
 
 
-# In bulk, for publishing many changes at once (editorial.services.apply_changes) ---
+# In bulk, for publishing many changes at once (editorial.publishing.apply.PublishBatch) ---
 
-CHUNK = 2000
-
-
-def _chunks(items):
-    items = list(items)
-    for start in range(0, len(items), CHUNK):
-        yield items[start : start + CHUNK]
+# Other editorial modules read in chunks through this name too.
+_chunks = chunks
 
 
 def fetch(model, pks):
@@ -154,7 +150,7 @@ def fetch(model, pks):
     if related:
         queryset = queryset.select_related(*related)
     records = {}
-    for chunk in _chunks(set(pks)):
+    for chunk in chunks(set(pks)):
         records.update((record.pk, record) for record in queryset.filter(pk__in=chunk))
     return records
 
@@ -163,7 +159,7 @@ def _natural_keys(model, pks, field_name="pk"):
     """{value of `field_name`: natural key} of the `model` records with those values."""
     key = natural_key_name(model)
     found = {}
-    for chunk in _chunks({pk for pk in pks if pk is not None}):
+    for chunk in chunks({pk for pk in pks if pk is not None}):
         found.update(
             model._base_manager.filter(**{f"{field_name}__in": chunk}).values_list(field_name, key)
         )
@@ -188,7 +184,7 @@ class Snapshots:
                 owner, other = field.m2m_field_name(), field.m2m_reverse_field_name()
                 key = natural_key_name(field.related_model)
                 values = {instance.pk: [] for instance in instances}
-                for chunk in _chunks(values):
+                for chunk in chunks(values):
                     rows = through._base_manager.filter(**{f"{owner}_id__in": chunk}).values_list(
                         f"{owner}_id", f"{other}__{key}"
                     )
@@ -265,7 +261,7 @@ class Resolver:
             related = self.fields[name].related_model
             key = natural_key_name(related)
             pairs = {}
-            for chunk in _chunks(keys):
+            for chunk in chunks(keys):
                 pairs.update(related.objects.filter(**{f"{key}__in": chunk}).values_list(key, "pk"))
             self.pks[name] = pairs
             self.reverse[name] = {pk: natural for natural, pk in pairs.items()}

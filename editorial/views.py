@@ -18,7 +18,8 @@ from hub.listing import paginate
 from hub.models import Status
 from hub.records import find_record
 
-from . import antispam, services
+from . import antispam
+from .corrections import submit_correction
 from .forms import CorrectionForm
 from .models import Change, Correction, Update, hash_token
 
@@ -67,7 +68,7 @@ def correction_new(request):
 
 
 def _store_correction(request, data):
-    correction, token = services.submit_correction(
+    correction, token = submit_correction(
         target=data["record"],
         what_is_wrong=data["what_is_wrong"],
         proposed_fix=data["proposed_fix"],

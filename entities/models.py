@@ -82,7 +82,7 @@ class Firm(PublicRecord):
     aliases = models.TextField(_("aliases"), blank=True, help_text=_("One name per line."))
     # Derived, for search only: the Latin transliterations of the non-Latin names
     # and aliases (hub.transliteration.latin_names), written when a record is
-    # published (editorial.services.apply_change). Never edited, never exported.
+    # published (editorial.publishing.apply.apply_change). Never edited, never exported.
     latin_names = models.TextField(_("transliterated names"), blank=True, editable=False)
     identified = models.BooleanField(
         _("identified"),
@@ -168,7 +168,7 @@ class Firm(PublicRecord):
         indexes = [
             models.Index(fields=["stage", "status"]),
             models.Index(fields=["kind"]),
-            # Performance (issue 7): every filter and sort of the firm list.
+            # Every filter and sort of the firm list (README "Performance").
             models.Index(fields=["ownership"]),
             models.Index(fields=["country"]),
             models.Index(fields=["european_presence"]),
@@ -368,7 +368,7 @@ class Site(PublicRecord):
     aliases = models.TextField(_("aliases"), blank=True, help_text=_("One name per line."))
     # Derived, for search only: the Latin transliterations of the non-Latin names
     # and aliases (hub.transliteration.latin_names), written when a record is
-    # published (editorial.services.apply_change). Never edited, never exported.
+    # published (editorial.publishing.apply.apply_change). Never edited, never exported.
     latin_names = models.TextField(_("transliterated names"), blank=True, editable=False)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     occupation_name = models.CharField(
@@ -497,7 +497,7 @@ class Site(PublicRecord):
         indexes = [
             models.Index(fields=["region", "status"]),
             models.Index(fields=["kind"]),
-            # Performance (issue 7): every filter and sort of the site list.
+            # Every filter and sort of the site list (README "Performance").
             models.Index(fields=["coordinate_precision"]),
             models.Index(fields=["operating_status"]),
             models.Index(fields=["status", "name_en", "public_id"]),

@@ -54,21 +54,25 @@ class FirmQuerySet(search.SearchableQuerySet):
             ),
             Prefetch(
                 "relationships_out",
-                queryset=Relationship.objects.public().for_display(),
+                queryset=Relationship.objects.for_display(),
                 to_attr="public_relationships_out",
             ),
             Prefetch(
                 "relationships_in",
-                queryset=Relationship.objects.public().for_display(),
+                queryset=Relationship.objects.for_display(),
                 to_attr="public_relationships_in",
             ),
         )
 
 
 class DesignationQuerySet(PublicRecordQuerySet):
+    def public_rows(self):
+        """Public designations of public firms (see PublicRecordQuerySet.public_rows)."""
+        return self.public().filter(firm__status=Status.PUBLISHED)
+
     def of_public_firms(self):
-        """Designations whose firm is public: the rows of the sanctions downloads."""
-        return self.filter(firm__status=Status.PUBLISHED).select_related("firm", "source")
+        """The rows of the sanctions list and downloads, with their firm and source joined in."""
+        return self.public_rows().select_related("firm", "source")
 
     def in_force(self):
         """Designations in force today: not ended, or ending on a later date."""
@@ -79,11 +83,15 @@ class DesignationQuerySet(PublicRecordQuerySet):
 
 
 class RelationshipQuerySet(PublicRecordQuerySet):
-    def for_display(self):
-        """Relationships whose both ends are public, with the firms joined in."""
-        return self.filter(
+    def public_rows(self):
+        """Public relationships whose both ends are public (see PublicRecordQuerySet.public_rows)."""
+        return self.public().filter(
             source_firm__status=Status.PUBLISHED, target_firm__status=Status.PUBLISHED
-        ).select_related("source_firm", "target_firm")
+        )
+
+    def for_display(self):
+        """The relationships the public sees (public_rows), with the firms joined in."""
+        return self.public_rows().select_related("source_firm", "target_firm")
 
     def for_profile(self):
         # Imported here: evidence's models import this app's models.

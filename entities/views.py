@@ -22,7 +22,7 @@ FIRM_LIST = ListSpec(
     table="firms",
     template="entities/firm_list.html",
     filterset_class=FirmFilter,
-    queryset=lambda: Firm.objects.public().for_list(),
+    queryset=lambda: Firm.objects.public_rows().for_list(),
     facets=firm_facets,
     counted=counted_firms,
 )
@@ -32,21 +32,21 @@ RELATIONSHIP_LIST = ListSpec(
     table="relationships",
     template="",
     filterset_class=RelationshipFilter,
-    queryset=lambda: Relationship.objects.public().for_display(),
+    queryset=lambda: Relationship.objects.for_display(),
 )
 DESIGNATION_LIST = ListSpec(
     table="sanctions",
     template="",
     filterset_class=DesignationFilter,
-    queryset=lambda: SanctionsDesignation.objects.public().of_public_firms(),
+    queryset=lambda: SanctionsDesignation.objects.of_public_firms(),
 )
 SITE_LIST = ListSpec(
     table="sites",
     template="entities/site_list.html",
     filterset_class=SiteFilter,
-    queryset=lambda: Site.objects.public().for_list(),
+    queryset=lambda: Site.objects.public_rows().for_list(),
     facets=site_facets,
-    counted=lambda: Site.objects.public(),
+    counted=lambda: Site.objects.public_rows(),
 )
 
 
@@ -56,7 +56,7 @@ def firm_list(request):
 
 
 # A profile shows its claims a page at a time: the firm with the most claims has
-# thousands, and a page of all of them took seconds to render (issue 7).
+# thousands, and a page of all of them took seconds to render.
 CLAIMS_PER_PAGE = 50
 # The sites listed (and mapped) on a firm's profile; the site list has them all.
 SITES_ON_PROFILE = 50

@@ -20,9 +20,7 @@ def site_map_page(request):
 @require_safe
 def network_page(request):
     """Every public relationship, or with ?firm=F0001 the part of the network around one firm."""
-    relationships = list(
-        Relationship.objects.public().for_display().for_profile().order_by("public_id")
-    )
+    relationships = list(Relationship.objects.for_display().for_profile().order_by("public_id"))
     focus = None
     firm_id = request.GET.get("firm", "").strip()
     if firm_id:
@@ -42,4 +40,4 @@ def network_page(request):
 
 @require_safe
 def timeline_page(request):
-    return render(request, "hub/timeline.html", {"charts": claims_over_time()})
+    return render(request, "entities/timeline.html", {"charts": claims_over_time()})

@@ -291,7 +291,7 @@ class ArchiveState(models.TextChoices):
     NONE = "none", _("No archived copy")
 
 
-# What a published claim may cite (editorial.services.check_archived_sources):
+# What a published claim may cite (editorial.publishing.rules.check_archived_sources):
 # a copy; a stated reason why there is none; or a failed attempt, which the
 # source page reports with why and when (the hub tried and says so). A queued
 # attempt is not yet an answer, and nothing at all is not one either.
@@ -564,7 +564,7 @@ def archive_source(*, source, requested_by=None, attempt=None):
 
 def _put_on_source(attempt, source, user):
     """Stage what the attempt made onto the source; returns what was done, for staff."""
-    from editorial import services
+    from editorial import staging
     from hub.models import Status
 
     fields = {}
@@ -584,8 +584,8 @@ def _put_on_source(attempt, source, user):
         source.save(update_fields=[*(f for f in ("snapshot", "archived_url") if f in fields)])
         return "Set on the draft source."
     try:
-        change = services.stage_edit(record=source, fields=fields, user=user)
-    except services.StagingRefused as refused:
+        change = staging.stage_edit(record=source, fields=fields, user=user)
+    except staging.StagingRefused as refused:
         return f"Not staged: {refused}"
     return f"Staged as change {change.pk} for the next update."
 

@@ -3,7 +3,7 @@
 The rules are written here once, as data: each `Rule` has the grade it
 gives, the words the methodology page shows (rendered from `RULES`), and the
 test it applies. The first rule whose test passes gives the grade. Publishing
-(editorial.services) stores the grade on the claim, unless the editors have
+(editorial.publishing.rules.regrade_claims) stores the grade on the claim, unless the editors have
 set an override with a reason.
 
 What the rules look at, for each published citation of the claim: the

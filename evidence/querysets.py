@@ -38,12 +38,16 @@ class CitationQuerySet(PublicRecordQuerySet):
     def for_display(self):
         return self.select_related("source").order_by("source__published_on", "public_id")
 
+    def public_rows(self):
+        """Public citations of a published claim or relationship (PublicRecordQuerySet.public_rows)."""
+        return self.public().filter(
+            Q(claim__status=Status.PUBLISHED) | Q(relationship__status=Status.PUBLISHED)
+        )
+
     def of_public_records(self):
-        """Citations whose claim or relationship is itself published."""
+        """The rows of the citations list and downloads (public_rows), in the list's order."""
         return (
-            self.filter(
-                Q(claim__status=Status.PUBLISHED) | Q(relationship__status=Status.PUBLISHED)
-            )
+            self.public_rows()
             .select_related("claim", "relationship__source_firm", "relationship__target_firm")
             .order_by("claim__public_id", "relationship__public_id", "public_id")
         )

@@ -20,7 +20,7 @@ CLAIM_LIST = ListSpec(
     table="claims",
     template="evidence/claim_list.html",
     filterset_class=ClaimFilter,
-    queryset=lambda: Claim.objects.public().for_list(),
+    queryset=lambda: Claim.objects.public_rows().for_list(),
     facets=claim_facets,
     tally=tally,
     # As many as the list's pages show (hub.listing.MAX_PAGES of HUB_PAGE_SIZE).
@@ -30,16 +30,16 @@ SOURCE_LIST = ListSpec(
     table="sources",
     template="evidence/source_list.html",
     filterset_class=SourceFilter,
-    queryset=lambda: Source.objects.public().for_list(),
+    queryset=lambda: Source.objects.public_rows().for_list(),
     facets=source_facets,
-    counted=lambda: Source.objects.public(),
+    counted=lambda: Source.objects.public_rows(),
 )
 # Citations have no page of their own, only the CSV and JSON twins.
 CITATION_LIST = ListSpec(
     table="citations",
     template="",
     filterset_class=CitationFilter,
-    queryset=lambda: Citation.objects.public().of_public_records(),
+    queryset=lambda: Citation.objects.of_public_records(),
 )
 
 
@@ -67,7 +67,7 @@ def source_list(request):
 @require_safe
 @tombstone_or(Source.objects.for_profile())
 def source_detail(request, source):
-    citations = Citation.objects.public().of_public_records().filter(source=source)
+    citations = Citation.objects.of_public_records().filter(source=source)
     return render(
         request, "evidence/source_detail.html", {"source": source, "citations": citations}
     )

@@ -1,23 +1,35 @@
+from importlib import import_module
+
+from django.conf import settings
 from django.contrib import admin, messages
 
 admin.site.site_header = "TOT Insights Hub · staff"
 admin.site.site_title = "TOT Insights Hub staff"
 admin.site.index_title = "Records and editorial work"
 
-# Set only by editorial.services.publish_update: never typed in.
+# Set only by editorial.publishing.publish_update: never typed in.
 PUBLISHING_FIELDS = ["status", "withdrawn_reason", "withdrawn_at", "merged_into", "last_update"]
+
+
+def record_staging():
+    """The editorial workflow's staging module (settings.HUB_RECORD_STAGING).
+
+    Named by the settings, not imported: the kernel imports no app above it
+    (tests/hub/test_layering.py). It provides stage_draft, StagingRefused and
+    next_public_id.
+    """
+    return import_module(settings.HUB_RECORD_STAGING)
 
 
 @admin.action(description="Stage the selected drafts for the next update")
 def stage_drafts(modeladmin, request, queryset):
-    from editorial import services
-
+    staging = record_staging()
     staged = refused = 0
     for record in queryset:
         try:
-            services.stage_draft(record=record, user=request.user)
+            staging.stage_draft(record=record, user=request.user)
             staged += 1
-        except services.StagingRefused as error:
+        except staging.StagingRefused as error:
             refused += 1
             modeladmin.message_user(request, f"{record.public_id}: {error}", messages.WARNING)
     modeladmin.message_user(request, f"{staged} staged, {refused} refused.")
@@ -46,10 +58,8 @@ class PublicRecordAdmin(admin.ModelAdmin):
         return super().has_change_permission(request, obj)
 
     def get_changeform_initial_data(self, request):
-        from editorial.services import next_public_id
-
         return {
-            "public_id": next_public_id(self.model),
+            "public_id": record_staging().next_public_id(self.model),
             **super().get_changeform_initial_data(request),
         }
 

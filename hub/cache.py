@@ -26,6 +26,7 @@ so the language switcher and the correction form work from a cached page.
 import hashlib
 import re
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
@@ -47,9 +48,10 @@ STORED_HEADERS = {"content-type", "content-language", "vary", "x-robots-tag", "l
 
 def update_published():
     """Read the latest update number and the synthetic updates afresh, and share them."""
-    from editorial.models import Update
-
-    rows = list(Update.objects.order_by().values_list("number", "is_synthetic"))
+    # The model of published updates is named by the settings (HUB_UPDATE_MODEL),
+    # not imported: the kernel imports no app above it (tests/hub/test_layering.py).
+    updates = apps.get_model(settings.HUB_UPDATE_MODEL).objects
+    rows = list(updates.order_by().values_list("number", "is_synthetic"))
     state = {
         "update": max((number for number, _ in rows), default=0),
         "synthetic": sorted(number for number, synthetic in rows if synthetic),

@@ -1,11 +1,11 @@
+from django.apps import apps
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
 
 def _latest_update():
-    from editorial.models import Update
-
-    return Update.objects.order_by("-number").first()
+    # Named by the settings, not imported (see hub.cache.update_published).
+    return apps.get_model(settings.HUB_UPDATE_MODEL).objects.order_by("-number").first()
 
 
 def site(request):

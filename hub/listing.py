@@ -285,8 +285,9 @@ def querystring_without(request, *names):
 class ListSpec:
     """One public list: its page, and the CSV and JSON twins that share its rows.
 
-    The page and its exports are built from the same filterset over the same
-    queryset with the same ordering, so they cannot disagree.
+    The page and its JSON twin are validated, ordered, counted and paged by
+    one function (list_page), and the CSV twin writes the same filtered,
+    ordered rows (list_rows), so they cannot disagree.
     """
 
     table: str  # the downloads table its rows are written as
@@ -311,34 +312,95 @@ class ListSpec:
         return self.filterset_class(request.GET, queryset=self.queryset())
 
 
+class InvalidFilters(BadRequest):
+    """A list's filters do not validate (status 400); `filterset` holds the form's errors."""
+
+    def __init__(self, filterset):
+        self.filterset = filterset
+        errors = "; ".join(
+            f"{name}: {' '.join(messages)}" for name, messages in filterset.form.errors.items()
+        )
+        super().__init__(f"Invalid filters: {errors}")
+
+
+@dataclass
+class Listed:
+    """What a list shows for one request: its validated filters, its rows in order, a page of them."""
+
+    filterset: object
+    rows: object  # the filtered queryset, in the list's order ended by the primary key
+    page: object = None
+    more: bool = False  # the count is the spec's count_cap, and there are more rows
+
+    @property
+    def count(self):
+        return self.page.paginator.count
+
+
+def list_rows(request, spec):
+    """The list's validated filters and its rows in order, for the page and both its twins.
+
+    Raises InvalidFilters. The CSV twin writes every one of these rows; the
+    page and the JSON twin page through them (list_page).
+    """
+    filterset = spec.filterset(request)
+    if not filterset.is_valid():
+        raise InvalidFilters(filterset)
+    return Listed(filterset, with_unique_ordering(filterset.qs))
+
+
+def list_page(request, spec, *, facets=False):
+    """Validate, order, count (up to the spec's cap) and page: the list page's and its JSON twin's.
+
+    Both call this, so they cannot disagree on the rows, their order or their
+    count. `facets`: also label the filterset's facet choices with their
+    counts, as the page shows them (the count of rows may then come from them).
+    Raises InvalidFilters, and BadRequest or Http404 for the page number.
+    """
+    listed = list_rows(request, spec)
+    requested_page(request)  # a bad page number is refused before anything is counted
+    filterset, rows = listed.filterset, listed.rows
+    tally, capped, more = counting_plan(spec, filterset, rows)
+    total = None
+    if facets and not more:
+        counted = spec.counted and spec.counted()
+        total = apply_facet_counts(filterset, spec.facets(), counted, tally)
+    count = row_count(spec, filterset, rows, tally, capped, more, total)
+    listed.page = paginate(request, rows, settings.HUB_PAGE_SIZE, count=count, more=more)
+    listed.more = more
+    return listed
+
+
 def render_list(request, spec, context=None):
     """Render a filtered, faceted, paginated list page.
 
     Invalid filters give the page back with the form's errors and status 400,
     so that a reader sees what to fix and a crawler sees a client error.
     """
-    filterset = spec.filterset(request)
     context = {
-        "filterset": filterset,
         "querystring": querystring_without(request, "page"),
         "export_query": querystring_without(request, "page"),
         **(context or {}),
     }
-    if not filterset.is_valid():
-        return render(request, spec.template, {**context, "page": None, "count": 0}, status=400)
-    requested_page(request)  # a bad page number is refused before anything is counted
-    rows = with_unique_ordering(filterset.qs)
-    tally, capped, more = counting_plan(spec, filterset, rows)
-    total = None
-    if not more:
-        counted = spec.counted and spec.counted()
-        total = apply_facet_counts(filterset, spec.facets(), counted, tally)
-    count = row_count(spec, filterset, rows, tally, capped, more, total)
-    page = paginate(request, rows, settings.HUB_PAGE_SIZE, count=count, more=more)
+    try:
+        listed = list_page(request, spec, facets=True)
+    except InvalidFilters as invalid:
+        return render(
+            request,
+            spec.template,
+            {"filterset": invalid.filterset, **context, "page": None, "count": 0},
+            status=400,
+        )
     return render(
         request,
         spec.template,
-        {**context, "page": page, "count": page.paginator.count, "count_more": more},
+        {
+            "filterset": listed.filterset,
+            **context,
+            "page": listed.page,
+            "count": listed.count,
+            "count_more": listed.more,
+        },
     )
 
 

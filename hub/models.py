@@ -86,6 +86,16 @@ class PublicRecordQuerySet(models.QuerySet):
         """Rows the public may see as live records."""
         return self.filter(status=Status.PUBLISHED)
 
+    def public_rows(self):
+        """The rows of the model's public list and of its table in every download.
+
+        The one rule the lists, their CSV and JSON twins, the record JSON and
+        the data package all read their rows by. Here every public record; a
+        model whose records hang on others narrows it to those whose others
+        are public too (a citation, a relationship, a designation).
+        """
+        return self.public()
+
     def reachable(self):
         """Rows that have a public page: published ones, and withdrawn ones as tombstones."""
         return self.filter(status__in=[Status.PUBLISHED, Status.WITHDRAWN])
@@ -121,7 +131,7 @@ class PublicRecord(models.Model):
         help_text=_("Identifier of the record of the same kind this one was merged into."),
     )
     # The number of the published update that last changed this record (set
-    # only by editorial.services.publish_update).
+    # only by editorial.publishing.publish_update).
     last_update = models.PositiveIntegerField(_("last changed in update"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

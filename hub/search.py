@@ -50,6 +50,35 @@ romanisation for Cyrillic), so "新兴" finds "Xinxing" and "Билоричен"
 (that would need a stored column per name): every firm and site has an
 English (Latin) name, and aliases hold the attested romanisations, so a
 Latin query meets those.
+
+Columns and indexes no model declares
+    The hub's migrations 0001-0005 add to the searched tables, on PostgreSQL
+    only, the generated columns ``search_vector`` (tsvector), ``search_names``
+    (folded names) and ``search_han`` (text[] of Chinese characters and
+    pairs), their GIN indexes, the claims' partial index in newest-first
+    order, and the functions ``hub_search_fold`` and ``hub_han_grams``:
+    UNDECLARED_COLUMNS, UNDECLARED_INDEXES and SQL_FUNCTIONS below list them,
+    and tests/hub/test_search_columns.py checks that on PostgreSQL they
+    exist and, with the models' own fields, account for every column of
+    every table (on SQLite: that none of them exists, and the fallback
+    searches). They stay out of the models because Django cannot declare
+    them portably:
+
+    * a model is the same on both backends, and these have no SQLite form:
+      tsvector, ``setweight``/``to_tsvector`` and text[] are PostgreSQL's,
+      as are GIN indexes with ``gin_trgm_ops`` (django.contrib.postgres);
+    * on SQLite ``hub_search_fold`` is a Python function registered on each
+      of the site's connections: a generated column calling it would make
+      the table unwritable from any other connection (the sqlite3 shell,
+      scripts/dbtools.py, backup and restore);
+    * the claims' newest-first index orders ``date_start DESC NULLS LAST``,
+      which SQLite does not accept in an index definition;
+    * a declared column is read with every row of its model (a claim's
+      vector with every list and download) unless deferred everywhere, and
+      the downloads' tables would have to leave it out by name.
+
+    So the search reads them by name (``StoredColumn``) on PostgreSQL only,
+    and the SQLite search computes what it needs per query.
 """
 
 import re
@@ -140,6 +169,27 @@ SPECS = {
 
 def spec_for(model):
     return SPECS[model._meta.label]
+
+
+# What the migrations add on PostgreSQL and no model declares (see the module's
+# docstring), by model: generated columns and indexes of its table.
+UNDECLARED_COLUMNS = {
+    "entities.Firm": ("search_vector", "search_names"),
+    "entities.Site": ("search_vector", "search_names"),
+    "evidence.Claim": ("search_vector", "search_han"),
+    "evidence.Source": ("search_vector", "search_names"),
+}
+UNDECLARED_INDEXES = {
+    "entities.Firm": ("entities_firm_search_fts", "entities_firm_search_trgm"),
+    "entities.Site": ("entities_site_search_fts", "entities_site_search_trgm"),
+    "evidence.Claim": (
+        "evidence_claim_search_fts",
+        "evidence_claim_search_han",
+        "claim_search_newest",
+    ),
+    "evidence.Source": ("evidence_source_search_fts", "evidence_source_search_trgm"),
+}
+SQL_FUNCTIONS = (FOLD, "hub_han_grams")
 
 
 # -- the query ------------------------------------------------------------------

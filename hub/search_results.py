@@ -112,19 +112,14 @@ def source_hit(source, terms):
     )
 
 
-def groups(query):
-    """The four groups for a cleaned, non-empty query: 8 to 11 queries."""
-    # Imported here: the models import hub.search through their querysets.
-    from entities.models import Firm, Site
-    from evidence.models import Claim, Source
+def groups(query, kinds):
+    """The groups for a cleaned, non-empty query: two or three queries a kind.
 
+    `kinds` lists (key, label, list URL name, queryset, hit maker), one per
+    group in order; the site's search page (pages.views.search_kinds) names
+    the four searchable models, so that this kernel module imports no app.
+    """
     terms = search.highlight_terms(query)
-    kinds = [
-        ("firms", _("Firms"), "entities:firm_list", Firm.objects.public(), firm_hit),
-        ("sites", _("Sites"), "entities:site_list", Site.objects.public(), site_hit),
-        ("claims", _("Claims"), "evidence:claim_list", Claim.objects.public(), claim_hit),
-        ("sources", _("Sources"), "evidence:source_list", Source.objects.public(), source_hit),
-    ]
     result = []
     for key, label, list_url, queryset, make_hit in kinds:
         count, more = _count(search.matching(queryset, query, fuzzy=False))

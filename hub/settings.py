@@ -75,7 +75,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.sitemaps",
     "django_filters",
-    # Security (issue 6): two-factor for staff, login lockout.
+    # Staff can publish: a one-time password besides the password, and a lockout
+    # after failed logins (README "Security").
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
@@ -88,13 +89,25 @@ INSTALLED_APPS = [
     "downloads",
     # The stored counts readers see, written only by publishing (derived.refresh).
     "derived",
+    # The benchmarks' tooling: `manage.py generate_synthetic` (bench/synthetic_data.py).
+    "bench",
+    # The site's own pages: home, methodology, privacy, search, sitemaps, robots.txt.
+    "pages",
 ]
+
+# What the kernel (hub/) needs of the apps above it, named here so that none of
+# its modules imports them (tests/hub/test_layering.py): the model of numbered
+# releases, read for the current update (hub.cache, hub.context_processors),
+# and the module whose stage_draft, StagingRefused and next_public_id the
+# records' admin calls (hub.admin).
+HUB_UPDATE_MODEL = "editorial.Update"
+HUB_RECORD_STAGING = "editorial.staging"
 
 MIDDLEWARE = [
     # Cross-Origin-Resource-Policy on every response, static files included.
     "hub.middleware.CrossOriginResourcePolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    # Security (issue 6): a NUL byte in the path or query string is a 400.
+    # A NUL byte in the path or query string is a 400, before PostgreSQL turns it into a 500.
     "hub.middleware.RejectNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -104,7 +117,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Security (issue 6): request.user.is_verified(); idle and absolute session
+    # Staff security (README "Security"): request.user.is_verified(); idle and absolute session
     # timeouts; every /staff/ page needs a verified one-time password.
     "django_otp.middleware.OTPMiddleware",
     "hub.middleware.SessionTimeoutMiddleware",
@@ -223,7 +236,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# The interface is in English and Ukrainian (issue 8). The chosen language
+# The interface is in English and Ukrainian (README "Languages"). The chosen language
 # lives in a cookie, not in the URL: public URLs are permanent. Record names
 # keep their original scripts whatever the language.
 LANGUAGE_CODE = "en"
@@ -282,7 +295,7 @@ CSRF_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 
-# Security (issue 6) --------------------------------------------------------
+# Security (README "Security") ---------------------------------------------
 # Cross-Origin-Resource-Policy (hub.middleware): other sites may not embed our responses.
 HUB_CROSS_ORIGIN_RESOURCE_POLICY = "same-origin"
 CSRF_COOKIE_HTTPONLY = True
@@ -336,7 +349,7 @@ if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_SECURE = True
-    # Security (issue 6): host-only, Secure, path=/ cookies the browser enforces.
+    # The __Host- prefix: host-only, Secure, path=/ cookies the browser enforces.
     CSRF_COOKIE_NAME = "__Host-csrftoken"
     LANGUAGE_COOKIE_SECURE = True
     CSRF_COOKIE_HTTPONLY = True
@@ -427,7 +440,7 @@ DEFAULT_FROM_EMAIL = os.environ.get(
 # django-filter: the empty choice of every filter reads "Any", not dashes.
 FILTERS_EMPTY_CHOICE_LABEL = gettext_lazy("Any")
 
-# Maps (issue 5) ------------------------------------------------------------
+# Maps (the site maps of the profiles and the site list) -----------------------
 # The tile server of the site maps, a Leaflet URL template such as
 # "https://{s}.tile.example.org/{z}/{x}/{y}.png" (mind the server's usage
 # policy). Empty (the default): no tiles, the markers show on a plain

@@ -59,6 +59,31 @@ def seeded(db):
     call_command("load_seeds", tables_only=True, stdout=io.StringIO())
 
 
+@pytest.fixture
+def editor(django_user_model):
+    """A member of staff in the `editor` group (moderates, stages, imports), named edith."""
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user("edith", is_staff=True)
+    user.groups.add(Group.objects.get(name="editor"))
+    return user
+
+
+def publish(*changes, key="k", summary="Test update", published_by=None):
+    """Publish the staged `changes` as the next update (editorial.publishing.publish_update).
+
+    `key` is the idempotency key: a second publish in one test needs its own.
+    """
+    from editorial import publishing
+
+    return publishing.publish_update(
+        change_ids=[change.pk for change in changes],
+        summary=summary,
+        published_by=published_by,
+        idempotency_key=key,
+    )
+
+
 class DerivedStores:
     """Every stored count (the derived app's tables, the claim_count columns), as comparable rows."""
 
@@ -139,7 +164,7 @@ def per_update_caches_off(settings):
     """Page and count caching (hub/cache.py) are off unless a test turns them on.
 
     Many tests change published rows directly, or publish through
-    editorial.services without a request, and then read a page again: in
+    editorial.publishing without a request, and then read a page again: in
     production neither happens without the shared update number moving (a
     publish through the staff pages does), so a cached page would be stale
     only here. tests/hub/test_cache.py turns both on and tests them.

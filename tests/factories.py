@@ -206,7 +206,7 @@ class ArchiveAttemptFactory(factory.django.DjangoModelFactory):
         )
 
 
-# Security (issue 6): staff logins with a verified one-time password, and the
+# Security (README "Security"): staff logins with a verified one-time password, and the
 # signed token the public correction form needs. ----------------------------
 
 

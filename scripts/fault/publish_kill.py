@@ -62,19 +62,19 @@ def main():
     from django.db.models import Max
 
     from downloads import package
-    from editorial import services
+    from editorial import corrections, publishing, staging
     from editorial.models import Change, Correction, Update
     from entities.models import Firm
     from hub.models import Status
 
     stamp = time.strftime("%Y%m%dT%H%M%S")
     first, second = Firm.objects.filter(status=Status.PUBLISHED).order_by("public_id")[:2]
-    correction, _token = services.submit_correction(
+    correction, _token = corrections.submit_correction(
         target=second, what_is_wrong=f"Fault run {stamp}", proposed_fix="See the update"
     )
     changes = [
-        services.stage_edit(record=first, fields={"description": f"Fault run {stamp}"}, user=None),
-        services.stage_edit(
+        staging.stage_edit(record=first, fields={"description": f"Fault run {stamp}"}, user=None),
+        staging.stage_edit(
             record=second,
             fields={"description": f"Fault run {stamp}"},
             user=None,
@@ -93,7 +93,7 @@ def main():
     # How each point is reached: the SQL the watcher runs (in its transaction) to
     # make the publisher wait there.
     points = [
-        ("waiting for the publish lock", "SELECT pg_advisory_lock(%s)", [services.PUBLISH_LOCK]),
+        ("waiting for the publish lock", "SELECT pg_advisory_lock(%s)", [publishing.PUBLISH_LOCK]),
         ("creating the update row", "LOCK TABLE editorial_update IN SHARE MODE", []),
         (
             "between its first and its second record",
@@ -113,7 +113,7 @@ def main():
         try:
             connection.ensure_connection()
             outcome["pid"] = connection.connection.info.backend_pid
-            outcome["update"] = services.publish_update(
+            outcome["update"] = publishing.publish_update(
                 change_ids=change_ids, summary=f"Fault run {stamp}", idempotency_key=key
             )
         except Exception as error:

@@ -3,17 +3,13 @@
 import pytest
 
 from derived import claim_counts
-from editorial import services
+from editorial import staging
 from entities.models import Site
 from evidence.models import Citation, Source
+from tests.conftest import publish
 from tests.factories import ClaimFactory, SiteFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor(django_user_model):
-    return django_user_model.objects.create_user("counts-editor", is_staff=True)
 
 
 def stored():
@@ -34,12 +30,6 @@ def recounted():
     return after
 
 
-def publish(*changes, key):
-    return services.publish_update(
-        change_ids=[change.pk for change in changes], summary="Counts", idempotency_key=key
-    )
-
-
 def test_publishing_keeps_the_counts_of_sites_and_sources(editor):
     mine, port = SiteFactory(public_id="S8001"), SiteFactory(public_id="S8002")
     paper, report = SourceFactory(public_id="SRC8001"), SourceFactory(public_id="SRC8002")
@@ -50,8 +40,8 @@ def test_publishing_keeps_the_counts_of_sites_and_sources(editor):
     assert stored() == recounted()
 
     # A claim moved to another site, a new citation of another source, a withdrawal.
-    moved = services.stage_edit(record=first, fields={"sites": ["S8002"]}, user=editor)
-    cited = services.stage_new(
+    moved = staging.stage_edit(record=first, fields={"sites": ["S8002"]}, user=editor)
+    cited = staging.stage_new(
         model=Citation,
         fields={"claim": second.public_id, "source": report.public_id, "locator": "p. 3"},
         user=editor,
@@ -62,7 +52,7 @@ def test_publishing_keeps_the_counts_of_sites_and_sources(editor):
     assert stored()["SRC8002"] == 1
     assert stored() == recounted()
 
-    gone = services.stage_withdrawal(record=second, reason="Retracted.", user=editor)
+    gone = staging.stage_withdrawal(record=second, reason="Retracted.", user=editor)
     publish(gone, key="withdraw")
     assert stored()["S8001"] == 0
     assert stored()["S8002"] == 1

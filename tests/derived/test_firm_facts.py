@@ -9,18 +9,14 @@ from django.utils import timezone
 from derived import firm_facts
 from derived.models import FirmClaimFact, FirmSite
 from derived.reply import reply_counts
-from editorial import services
+from editorial import staging
 from entities.models import Firm
 from evidence.models import Citation, Claim, Confidence
 from evidence.reply import ReplyStatus, reply_status_expression
+from tests.conftest import publish
 from tests.factories import ClaimFactory, FirmFactory, SiteFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor(django_user_model):
-    return django_user_model.objects.create_user("facts-editor", is_staff=True)
 
 
 def stored():
@@ -61,12 +57,6 @@ def rebuilt():
     return after
 
 
-def publish(*changes, key):
-    return services.publish_update(
-        change_ids=[change.pk for change in changes], summary="Facts", idempotency_key=key
-    )
-
-
 def test_facts_count_each_firms_published_claims_by_region_type_and_grade():
     firm = FirmFactory(public_id="F7001")
     ClaimFactory(firms=[firm], region="luhansk", claim_type="finance")
@@ -93,13 +83,13 @@ def test_every_kind_of_publish_leaves_the_facts_a_rebuild_would_write(editor):
 
     # Edits of the sites and the right of reply of claims.
     edits = [
-        services.stage_edit(record=moved, fields={"sites": [s2.public_id]}, user=editor),
-        services.stage_edit(
+        staging.stage_edit(record=moved, fields={"sites": [s2.public_id]}, user=editor),
+        staging.stage_edit(
             record=doomed,
             fields={"reply_contacted_on": "2025-01-10", "reply_deadline": "2025-02-10"},
             user=editor,
         ),
-        services.stage_edit(record=shared, fields={"firm_response": "We deny it."}, user=editor),
+        staging.stage_edit(record=shared, fields={"firm_response": "We deny it."}, user=editor),
     ]
     publish(*edits, key="sites-and-replies")
     assert ("F7011", "site", "S7002", 1) in stored()
@@ -110,8 +100,8 @@ def test_every_kind_of_publish_leaves_the_facts_a_rebuild_would_write(editor):
 
     # Edits of the region, the type and the firms of claims.
     edits = [
-        services.stage_edit(record=moved, fields={"region": "zaporizhzhia"}, user=editor),
-        services.stage_edit(
+        staging.stage_edit(record=moved, fields={"region": "zaporizhzhia"}, user=editor),
+        staging.stage_edit(
             record=shared, fields={"firms": [f3.public_id], "claim_type": "servicing"}, user=editor
         ),
     ]
@@ -122,7 +112,7 @@ def test_every_kind_of_publish_leaves_the_facts_a_rebuild_would_write(editor):
     assert stored() == rebuilt()
 
     # A new claim with its citation, and a withdrawal.
-    draft = services.stage_new(
+    draft = staging.stage_new(
         model=Claim,
         fields={
             "statement": "A new claim about F7013.",
@@ -134,19 +124,19 @@ def test_every_kind_of_publish_leaves_the_facts_a_rebuild_would_write(editor):
         user=editor,
     )
     claim = Claim.objects.get(pk=draft.object_id)
-    citation = services.stage_new(
+    citation = staging.stage_new(
         model=Citation,
         fields={"claim": claim.public_id, "source": SourceFactory().public_id, "locator": "p. 1"},
         user=editor,
     )
-    gone = services.stage_withdrawal(record=doomed, reason="Not supported.", user=editor)
+    gone = staging.stage_withdrawal(record=doomed, reason="Not supported.", user=editor)
     publish(draft, citation, gone, key="create-withdraw")
     assert ("F7013", "region", "kherson", 1) in stored()
     assert not any(row[0] == "F7012" and row[2] == "crimea" for row in stored())
     assert stored() == rebuilt()
 
     # A second independent source regrades a claim: its grade's fact moves too.
-    second = services.stage_new(
+    second = staging.stage_new(
         model=Citation,
         fields={
             "claim": moved.public_id,
@@ -172,7 +162,7 @@ def test_the_firm_list_filters_and_counts_by_the_published_claims(client, editor
     firm = FirmFactory(public_id="F7021", name_en="Facet Test Firm")
     claim = ClaimFactory(firms=[firm], region="luhansk")
     assert "Facet Test Firm" in client.get("/firms/?region=luhansk").content.decode()
-    edit = services.stage_edit(record=claim, fields={"region": "donetsk"}, user=editor)
+    edit = staging.stage_edit(record=claim, fields={"region": "donetsk"}, user=editor)
     # Staged, not published: the list still says what update N says.
     assert "Facet Test Firm" in client.get("/firms/?region=luhansk").content.decode()
     publish(edit, key="move")

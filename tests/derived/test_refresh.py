@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from editorial import services
+from editorial import corrections, publishing, staging
 from evidence.models import Citation, Claim, Confidence
 from tests.factories import (
     CitationFactory,
@@ -16,11 +16,6 @@ from tests.factories import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor(django_user_model):
-    return django_user_model.objects.create_user("derived-editor", is_staff=True)
 
 
 @pytest.fixture
@@ -65,7 +60,7 @@ def world():
 
 
 def create(world, editor):
-    draft = services.stage_new(
+    draft = staging.stage_new(
         model=Claim,
         fields={
             "statement": "A new claim about two firms at one site.",
@@ -79,7 +74,7 @@ def create(world, editor):
         user=editor,
     )
     claim = Claim.objects.get(pk=draft.object_id)
-    citation = services.stage_new(
+    citation = staging.stage_new(
         model=Citation,
         fields={
             "claim": claim.public_id,
@@ -95,7 +90,7 @@ def edit(world, editor):
     firms, sites = world["firms"], world["sites"]
     return [
         # Taken off two firms and a site, onto another firm: their facts and counts move.
-        services.stage_edit(
+        staging.stage_edit(
             record=world["claims"]["shared"],
             fields={
                 "firms": [firms[2].public_id],
@@ -105,7 +100,7 @@ def edit(world, editor):
             },
             user=editor,
         ),
-        services.stage_edit(
+        staging.stage_edit(
             record=world["claims"]["alone"], fields={"date_start": "2021-01-01"}, user=editor
         ),
     ]
@@ -113,7 +108,7 @@ def edit(world, editor):
 
 def withdraw(world, editor):
     return [
-        services.stage_withdrawal(
+        staging.stage_withdrawal(
             record=world["claims"]["shared"], reason="The source was misread.", user=editor
         )
     ]
@@ -121,19 +116,19 @@ def withdraw(world, editor):
 
 def merge(world, editor):
     claims = world["claims"]
-    return [services.stage_merge(record=claims["contacted"], into=claims["alone"], user=editor)]
+    return [staging.stage_merge(record=claims["contacted"], into=claims["alone"], user=editor)]
 
 
 def firm_response(world, editor):
     claim = world["claims"]["contacted"]
-    correction, _token = services.submit_correction(
+    correction, _token = corrections.submit_correction(
         target=claim,
         what_is_wrong="We never worked at this site.",
         proposed_fix="The firm denies any work in Crimea.",
         right_of_reply=True,
     )
     return [
-        services.stage_firm_response(
+        staging.stage_firm_response(
             correction=correction, claim=claim, user=editor, stance="denies"
         )
     ]
@@ -142,7 +137,7 @@ def firm_response(world, editor):
 def source_reliability(world, editor):
     # Two claims cite the paper alone: an interested party now, it regrades them.
     return [
-        services.stage_edit(
+        staging.stage_edit(
             record=world["sources"]["paper"], fields={"reliability": "C"}, user=editor
         )
     ]
@@ -151,7 +146,7 @@ def source_reliability(world, editor):
 def citation_moved(world, editor):
     # To a claim with one source: on two now, it is regraded, and its facts and tally row move.
     return [
-        services.stage_edit(
+        staging.stage_edit(
             record=world["second"],
             fields={"claim": world["claims"]["undated"].public_id},
             user=editor,
@@ -170,7 +165,7 @@ def test_every_kind_of_publish_leaves_the_stored_counts_a_rebuild_would_write(
     before = derived_stores.contents()
     assert before == derived_stores.rebuilt()  # the factories keep them too
     changes = stage(world, editor)
-    update = services.publish_update(
+    update = publishing.publish_update(
         change_ids=[change.pk for change in changes],
         summary=stage.__name__,
         idempotency_key=stage.__name__,

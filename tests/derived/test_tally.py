@@ -7,7 +7,7 @@ import pytest
 
 from derived import tally
 from derived.models import ClaimTally
-from editorial import services
+from editorial import publishing, staging
 from evidence.models import Claim
 from hub.models import Status
 from tests.factories import ClaimFactory
@@ -74,8 +74,8 @@ def test_a_text_filter_is_counted_from_the_claims_not_the_tally(client, claims):
 
 def test_publishing_a_change_of_region_moves_the_claim_in_the_tally(claims, django_user_model):
     editor = django_user_model.objects.create_user("tally-editor", is_staff=True)
-    change = services.stage_edit(record=claims[0], fields={"region": "kherson"}, user=editor)
-    services.publish_update(change_ids=[change.pk], summary="Move", idempotency_key="tally")
+    change = staging.stage_edit(record=claims[0], fields={"region": "kherson"}, user=editor)
+    publishing.publish_update(change_ids=[change.pk], summary="Move", idempotency_key="tally")
     # (Publishing also regrades the claim from its one source.)
     claims[0].refresh_from_db()
     assert ("finance", claims[0].confidence, 1, "kherson", 1) in tallied()

@@ -36,6 +36,15 @@ def page_count(client, url, query):
     return int(re.search(r'role="status">(\d+) ', body).group(1))
 
 
+def page_ids(body):
+    """The identifiers of the records a list page shows, in its order."""
+    return re.findall(r'<span class="id">([A-Z]+\d+)</span>', body)
+
+
+# Pages of three rows, so that the seed's lists run to several pages.
+PAGE_SIZE = 3
+
+
 @pytest.mark.parametrize(
     ("url", "query"),
     [
@@ -44,20 +53,38 @@ def page_count(client, url, query):
         ("/firms/", {"stage": "1", "region": "luhansk", "sort": "-claims"}),
         ("/firms/", {"q": "sany"}),
         ("/firms/", {"sector": "mining-machinery", "european": "yes"}),
+        ("/firms/", {"sort": "-name"}),
         ("/claims/", {}),
         ("/claims/", {"region": "luhansk"}),
         ("/claims/", {"confidence": "single_source", "stage": "1", "sort": "-date"}),
         ("/claims/", {"firm": "F0001"}),
+        ("/claims/", {"q": "coal"}),
+        ("/sites/", {}),
         ("/sites/", {"region": "several"}),
+        ("/sources/", {}),
         ("/sources/", {"kind": "media"}),
     ],
 )
-def test_the_csv_holds_exactly_the_rows_the_page_counts(client, seeded, url, query):
+def test_the_page_and_its_twins_hold_the_same_rows_in_the_same_order(
+    client, seeded, settings, url, query
+):
+    """The JSON twin's ids and count are the page's, page by page; the CSV holds them all, in order."""
+    settings.HUB_PAGE_SIZE = PAGE_SIZE
     table = url.strip("/")
     frame = pd.read_csv(io.StringIO(csv_text(client.get(f"/{table}.csv", query))), dtype=str)
     assert len(frame) == page_count(client, url, query)
     assert frame["id"].is_unique
-    assert client.get(f"/{table}.json", query).json()["count"] == len(frame)
+    pages = max(1, -(-len(frame) // PAGE_SIZE))
+    for number in range(1, min(pages, 3) + 1):
+        asked = {**query, "page": number}
+        response = client.get(url, asked)
+        assert response.status_code == 200
+        data = client.get(f"/{table}.json", asked).json()
+        shown = page_ids(response.content.decode())
+        assert [row["id"] for row in data["results"]] == shown, (number, data["results"])
+        start = (number - 1) * PAGE_SIZE
+        assert shown == list(frame["id"][start : start + PAGE_SIZE])
+        assert (data["count"], data["pages"], data["count_exact"]) == (len(frame), pages, True)
 
 
 def test_the_csv_follows_the_page_order(client, seeded):
@@ -265,13 +292,39 @@ def test_the_sanctions_table_carries_the_citation_of_each_designation():
     assert columns[columns.index("source_id") + 1] == "source_locator"
 
 
-@pytest.mark.parametrize("table", ["relationships", "sanctions"])
-def test_relationships_and_sanctions_have_csv_and_json_twins_like_every_list(client, seeded, table):
-    frame = pd.read_csv(io.StringIO(csv_text(client.get(f"/{table}.csv"))), dtype=str)
-    package_rows = list(BY_NAME[table].rows(BY_NAME[table].public_queryset()))
-    assert len(frame) == len(package_rows) > 0
-    assert sorted(frame["id"]) == sorted(row[0] for row in package_rows)
-    assert client.get(f"/{table}.json").json()["count"] == len(frame)
+@pytest.mark.parametrize(
+    ("table", "query"),
+    [
+        ("relationships", {}),
+        ("relationships", {"firm": "F0013"}),
+        ("relationships", {"sort": "-id"}),
+        ("sanctions", {}),
+        ("sanctions", {"authority": "us_bis"}),
+        ("sanctions", {"sort": "-listed"}),
+        ("citations", {}),
+        ("citations", {"source": "SRC0001"}),
+        ("citations", {"sort": "-id"}),
+    ],
+)
+def test_lists_without_a_page_have_csv_and_json_twins_like_every_list(
+    client, seeded, settings, table, query
+):
+    """Relationships, sanctions and citations: the JSON pages through the CSV's rows, in its order."""
+    settings.HUB_PAGE_SIZE = PAGE_SIZE
+    frame = pd.read_csv(io.StringIO(csv_text(client.get(f"/{table}.csv", query))), dtype=str)
+    assert len(frame) > 0
+    if not query:  # every row of the list: the package's rows of the table
+        package_rows = list(BY_NAME[table].rows(BY_NAME[table].public_queryset()))
+        assert sorted(frame["id"]) == sorted(row[0] for row in package_rows)
+    for number in (1, 2):
+        data = client.get(f"/{table}.json", {**query, "page": number}).json()
+        assert data["count"] == len(frame)
+        start = (number - 1) * PAGE_SIZE
+        assert [row["id"] for row in data["results"]] == list(
+            frame["id"][start : start + PAGE_SIZE]
+        )
+        if not data["next"]:
+            break
 
 
 def test_the_relationships_twin_filters_by_a_firm_at_either_end(client, seeded):

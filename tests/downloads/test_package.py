@@ -10,10 +10,11 @@ from frictionless import validate
 
 from downloads import package
 from downloads.tables import TABLES
-from editorial import services
+from editorial import corrections, publishing, staging
 from editorial.models import Correction, Update
 from entities.models import Firm
 from evidence.models import Citation, Claim
+from tests.conftest import publish
 
 pytestmark = pytest.mark.django_db
 
@@ -37,14 +38,9 @@ def tables_of(client, number):
 
 
 @pytest.fixture
-def editor(django_user_model):
-    return django_user_model.objects.create_user("editor", is_staff=True)
-
-
-@pytest.fixture
 def update_2(seeded, editor):
     """An update that adds, changes and withdraws, answering a correction."""
-    correction, _ = services.submit_correction(
+    correction, _ = corrections.submit_correction(
         target=Firm.objects.get(public_id="F0001"),
         what_is_wrong="a",
         proposed_fix="b",
@@ -52,30 +48,28 @@ def update_2(seeded, editor):
         name="Canary Name",
         ip="198.51.100.23",
     )
-    services.transition(correction=correction, to="accepted", actor=editor)
-    services.add_note(correction=correction, author=editor, text="canary staff note")
+    corrections.transition(correction=correction, to="accepted", actor=editor)
+    corrections.add_note(correction=correction, author=editor, text="canary staff note")
     claim = Claim.objects.get(public_id="C0001")
     changes = [
-        services.stage_edit(
+        staging.stage_edit(
             record=Firm.objects.get(public_id="F0001"),
             fields={"description": "Edited"},
             user=editor,
             correction=correction,
         ),
-        services.stage_withdrawal(
+        staging.stage_withdrawal(
             record=Firm.objects.get(public_id="F0011"),
             reason="Identified as a duplicate",
             user=editor,
         ),
-        services.stage_new(
+        staging.stage_new(
             model=Citation,
             fields={"claim": claim.public_id, "source": "SRC0002", "locator": "p. 2"},
             user=editor,
         ),
     ]
-    return services.publish_update(
-        change_ids=[c.pk for c in changes], summary="Second", idempotency_key="u2"
-    )
+    return publish(*changes, key="u2", summary="Second")
 
 
 def test_publishing_writes_every_file_with_a_manifest_of_counts_and_hashes(client, seeded):
@@ -104,9 +98,9 @@ def test_an_update_downloads_byte_for_byte_after_later_updates(client, seeded, u
         entry["name"]: download(client, 1, entry["name"])
         for entry in package.files_of(Update.objects.get(number=1))
     }
-    services.publish_update(
+    publishing.publish_update(
         change_ids=[
-            services.stage_edit(
+            staging.stage_edit(
                 record=Firm.objects.get(public_id="F0002"),
                 fields={"description": "Third"},
                 user=editor,

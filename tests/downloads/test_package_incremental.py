@@ -17,10 +17,12 @@ import pytest
 from django.db.models.functions import Now
 
 from downloads import archive, incremental, package
-from editorial import services
+from editorial import publishing, staging
 from editorial.models import Update
+from editorial.publishing import rules
 from entities.models import Firm, Relationship, SanctionsDesignation, Site
 from evidence.models import Citation, Claim, Source
+from tests.conftest import publish
 
 pytestmark = pytest.mark.django_db
 
@@ -80,19 +82,14 @@ def reused(monkeypatch):
     return copied
 
 
-@pytest.fixture
-def editor(django_user_model):
-    return django_user_model.objects.create_user("editor", is_staff=True)
-
-
 def published_equals_full_rebuild(update, tmp_path):
     changes = sorted(
         update.changes.select_related("correction"),
-        key=lambda change: (services.APPLY_ORDER[change.action], change.pk),
+        key=lambda change: (publishing.APPLY_ORDER[change.action], change.pk),
     )
     rebuilt = package.build_package(
         update,
-        answered=services.answered_corrections(changes),
+        answered=rules.answered_corrections(changes),
         full=True,
         folder=tmp_path / f"full-{update.number}",
     )
@@ -119,14 +116,10 @@ def test_every_incrementally_written_package_equals_a_full_rebuild_byte_for_byte
 ):
     counter = iter(range(100))
 
-    def publish(*changes):
+    def publish_checked(*changes):
         builds.clear()
         reused.clear()
-        update = services.publish_update(
-            change_ids=[change.pk for change in changes],
-            summary="Test",
-            idempotency_key=f"k{next(counter)}",
-        )
+        update = publish(*changes, key=f"k{next(counter)}", summary="Test")
         assert builds == ["incremental"], builds
         assert reused, "no compressed segment was copied from the previous zip"
         reused.clear()  # the full rebuild below copies none
@@ -135,19 +128,19 @@ def test_every_incrementally_written_package_equals_a_full_rebuild_byte_for_byte
 
     def edit(model, public_id, **fields):
         record = model.objects.get(public_id=public_id)
-        return services.stage_edit(record=record, fields=fields, user=editor)
+        return staging.stage_edit(record=record, fields=fields, user=editor)
 
     def withdraw(model, public_id):
         record = model.objects.get(public_id=public_id)
-        return services.stage_withdrawal(record=record, reason="Test withdrawal", user=editor)
+        return staging.stage_withdrawal(record=record, reason="Test withdrawal", user=editor)
 
     # 2: an edit of every table, a new claim with its citation, a new source cited.
-    claim = services.stage_new(
+    claim = staging.stage_new(
         model=Claim,
         fields={"statement": "A new claim.", "claim_type": "presence", "firms": ["F0001"]},
         user=editor,
     )
-    source = services.stage_new(
+    source = staging.stage_new(
         model=Source,
         fields={
             "title": "A new independent report",
@@ -159,15 +152,15 @@ def test_every_incrementally_written_package_equals_a_full_rebuild_byte_for_byte
         },
         user=editor,
     )
-    update = publish(
+    update = publish_checked(
         claim,
         source,
-        services.stage_new(
+        staging.stage_new(
             model=Citation,
             fields={"claim": claim.public_id, "source": "SRC0001", "locator": "p. 1"},
             user=editor,
         ),
-        services.stage_new(
+        staging.stage_new(
             model=Citation,
             fields={"claim": "C0002", "source": source.public_id, "locator": "p. 9"},
             user=editor,
@@ -185,25 +178,25 @@ def test_every_incrementally_written_package_equals_a_full_rebuild_byte_for_byte
 
     # 3: a citation moves to another claim.
     new_citation = Citation.objects.get(source__public_id=source.public_id)
-    update = publish(edit(Citation, new_citation.public_id, claim="C0004"))
+    update = publish_checked(edit(Citation, new_citation.public_id, claim="C0004"))
     assert {("claims", "changed", "C0002"), ("claims", "changed", "C0004")} <= delta_of(
         update.number
     )
 
     # 4: the new source is withdrawn: its citation and the claim's source cell go.
-    update = publish(withdraw(Source, source.public_id))
+    update = publish_checked(withdraw(Source, source.public_id))
     assert ("citations", "withdrawn", new_citation.public_id) in delta_of(update.number)
 
     # 5: firms withdrawn: claims lose a firm, relationships and a sanction drop out.
-    update = publish(withdraw(Firm, "F0004"), withdraw(Firm, "F0013"))
+    update = publish_checked(withdraw(Firm, "F0004"), withdraw(Firm, "F0013"))
     delta = delta_of(update.number)
     assert ("sanctions", "withdrawn", "D0001") in delta
     assert ("relationships", "withdrawn", "R0001") in delta
 
     # 6: a merge, and a claim withdrawn (its citations leave the table).
     services_claim = Claim.objects.public().exclude(public_id=claim.public_id).last()
-    update = publish(
-        services.stage_merge(
+    update = publish_checked(
+        staging.stage_merge(
             record=Firm.objects.get(public_id="F0002"),
             into=Firm.objects.get(public_id="F0001"),
             user=editor,
@@ -216,8 +209,8 @@ def test_every_incrementally_written_package_equals_a_full_rebuild_byte_for_byte
     waiting = (
         Claim.objects.public().filter(firm_response="", firm_response_url="").first().public_id
     )
-    update = publish(
-        services.stage_new(
+    update = publish_checked(
+        staging.stage_new(
             model=Citation,
             fields={
                 "claim": "C0005",
@@ -241,7 +234,7 @@ def test_every_incrementally_written_package_equals_a_full_rebuild_byte_for_byte
     # 8: three days later the deadline has passed: an unrelated edit's package
     # must still rewrite that claim's reply status.
     clock["day"] = DAY + datetime.timedelta(days=3)
-    update = publish(edit(Firm, "F0003", description="Three days later"))
+    update = publish_checked(edit(Firm, "F0003", description="Three days later"))
     assert ("claims", "changed", waiting) in delta_of(update.number)
     row = next(
         json.loads(line)
@@ -257,20 +250,20 @@ def test_a_missing_or_altered_previous_package_falls_back_to_the_full_build(
 ):
     previous = package.directory(1)
     (previous / "claims.csv").write_bytes((previous / "claims.csv").read_bytes()[:-3] + b"xx\n")
-    change = services.stage_edit(
+    change = staging.stage_edit(
         record=Firm.objects.get(public_id="F0001"), fields={"description": "X"}, user=editor
     )
     builds.clear()
-    update = services.publish_update(change_ids=[change.pk], summary="T", idempotency_key="a")
+    update = publishing.publish_update(change_ids=[change.pk], summary="T", idempotency_key="a")
     assert builds == ["full"]
     assert published_equals_full_rebuild(update, tmp_path)
 
     (package.directory(2) / incremental.INDEX / "meta.json").unlink()
-    change = services.stage_edit(
+    change = staging.stage_edit(
         record=Firm.objects.get(public_id="F0001"), fields={"description": "Y"}, user=editor
     )
     builds.clear()
-    services.publish_update(change_ids=[change.pk], summary="T", idempotency_key="b")
+    publishing.publish_update(change_ids=[change.pk], summary="T", idempotency_key="b")
     assert builds == ["full"]
 
 
@@ -284,10 +277,10 @@ def test_the_segmented_zip_reads_back_with_any_unzip(seeded):
 def test_build_package_compare_checks_the_latest_package_against_a_full_rebuild(seeded, editor):
     from django.core.management import CommandError, call_command
 
-    change = services.stage_edit(
+    change = staging.stage_edit(
         record=Firm.objects.get(public_id="F0001"), fields={"description": "Z"}, user=editor
     )
-    services.publish_update(change_ids=[change.pk], summary="T", idempotency_key="c")
+    publishing.publish_update(change_ids=[change.pk], summary="T", idempotency_key="c")
     out = io.StringIO()
     call_command("build_package", "2", "--compare", stdout=out)
     assert "equals a full rebuild" in out.getvalue()

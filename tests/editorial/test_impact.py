@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from editorial import services
+from editorial import publishing, staging
 from editorial.impact import MOVES, UpdateImpact
 from entities.models import Firm, Site
 from evidence.models import Citation, Claim, Source
@@ -36,8 +36,8 @@ DISPLAY_TEMPLATES = {
 }
 # Code that names the column to write it, not to read it: (file, function) -> why.
 WRITERS = {
-    ("editorial/services.py", "finish"): "PublishBatch.finish writes the applied changes' diffs",
-    ("editorial/services.py", "regrade_claims"): "saves a diff UpdateImpact.regraded rewrote",
+    ("editorial/publishing/sqlwrite.py", "write_changes"): "writes the applied changes' diffs",
+    ("editorial/publishing/rules.py", "regrade_claims"): "saves a diff UpdateImpact rewrote",
 }
 DIFF_LOOKUP = re.compile(r"^diff($|__)")
 
@@ -132,14 +132,14 @@ def test_an_update_s_impact_is_the_same_from_its_changes_in_memory_and_stored(dj
     second = ClaimFactory(firms=[firm], cite=SourceFactory(publisher="Paper B"))
     moved = CitationFactory(claim=second, source=SourceFactory(publisher="Paper C"))
     changes = [
-        services.stage_edit(
+        staging.stage_edit(
             record=claim, fields={"firms": [other_firm.public_id], "sites": []}, user=editor
         ),
-        services.stage_edit(record=moved, fields={"claim": claim.public_id}, user=editor),
-        services.stage_withdrawal(record=site, reason="A duplicate.", user=editor),
-        services.stage_edit(record=source, fields={"reliability": "C"}, user=editor),
+        staging.stage_edit(record=moved, fields={"claim": claim.public_id}, user=editor),
+        staging.stage_withdrawal(record=site, reason="A duplicate.", user=editor),
+        staging.stage_edit(record=source, fields={"reliability": "C"}, user=editor),
     ]
-    update = services.publish_update(
+    update = publishing.publish_update(
         change_ids=[change.pk for change in changes], summary="Impact", idempotency_key="impact"
     )
     stored = UpdateImpact.of_update(update)

@@ -5,13 +5,13 @@ import io
 
 import openpyxl
 import pytest
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
-from editorial import import_views, imports, services
+from editorial import import_views, imports, publishing
 from editorial.models import Change, ImportJob
 from evidence.models import Citation, Claim
 from tests.factories import csv_file, login_verified
@@ -39,13 +39,6 @@ def new_claims(count, *, bad_row=None, firms=""):
 
 def pending():
     return Change.objects.filter(state=Change.State.PENDING)
-
-
-@pytest.fixture
-def editor(django_user_model):
-    user = django_user_model.objects.create_user("edith", is_staff=True)
-    user.groups.add(Group.objects.get(name="editor"))
-    return user
 
 
 @pytest.fixture
@@ -217,7 +210,7 @@ def test_confirmed_changes_are_staged_and_go_public_only_when_published(seeded, 
     assert public.get(reverse("evidence:claim_detail", args=[new_ids[0]])).status_code == 404
     assert "17" in str(Claim.objects.get(public_id="C0001").figure_low)
 
-    services.publish_update(
+    publishing.publish_update(
         change_ids=list(pending().values_list("pk", flat=True)),
         summary="Imported claims",
         idempotency_key="import-test-key",

@@ -18,7 +18,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from editorial import services
+from editorial import publishing, staging
 from editorial.models import Correction, CorrectionContact
 from hub.clientip import ip_hash
 from tests.factories import (
@@ -84,11 +84,11 @@ def test_a_planted_email_name_and_ip_appear_nowhere_outside_their_table(
     correction = Correction.objects.get()
     url = f"/staff/corrections/{correction.number}/"
     assert editor_client.post(url, {"action": "accept"}).status_code == 302
-    change = services.stage_edit(
+    change = staging.stage_edit(
         record=firm, fields={"description": "Corrected."}, user=editor, correction=correction
     )
     with django_capture_on_commit_callbacks(execute=True):
-        services.publish_update(
+        publishing.publish_update(
             change_ids=[change.pk], summary="Fix", published_by=reviewer, idempotency_key="p"
         )
 

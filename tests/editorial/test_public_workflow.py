@@ -7,10 +7,11 @@ from django.core import mail, serializers
 from django.urls import reverse
 from django.utils.html import strip_tags
 
-from editorial import services
+from editorial import corrections, publishing, staging, values
 from editorial.models import Change, Correction, CorrectionContact, Transition, Update
 from entities.models import Firm, Relationship, SanctionsDesignation, Site
 from evidence.models import Citation, Claim, Source
+from tests.conftest import publish
 from tests.factories import correction_form_data
 
 pytestmark = pytest.mark.django_db
@@ -28,17 +29,6 @@ def public_state():
         model.__name__: serializers.serialize("json", model.objects.reachable().order_by("pk"))
         for model in PUBLIC_MODELS
     }
-
-
-@pytest.fixture
-def editor(django_user_model):
-    return django_user_model.objects.create_user("editor", is_staff=True)
-
-
-def publish(*changes, key="k", summary="Test update"):
-    return services.publish_update(
-        change_ids=[c.pk for c in changes], summary=summary, idempotency_key=key
-    )
 
 
 def test_the_whole_loop_from_a_visitor_to_update_2(
@@ -68,8 +58,8 @@ def test_the_whole_loop_from_a_visitor_to_update_2(
     assert "Received" in tracking
 
     correction = Correction.objects.get()
-    services.transition(correction=correction, to="accepted", actor=editor)
-    services.stage_edit(
+    corrections.transition(correction=correction, to="accepted", actor=editor)
+    staging.stage_edit(
         record=sany,
         fields={"description": "SANY's founder is Liang Wengen (corrected)."},
         user=editor,
@@ -107,16 +97,16 @@ def test_staged_records_edits_and_withdrawals_stay_private_until_published(
     client, seeded, editor, model, list_url, name_field
 ):
     edited, withdrawn = model.objects.public().order_by("public_id")[:2]
-    template = dict(services.values.snapshot(edited))
+    template = dict(values.snapshot(edited))
     template[name_field] = "Brand new staged record"
     staged = [
-        services.stage_new(model=model, fields=template, user=editor),
-        services.stage_edit(record=edited, fields={name_field: "Staged new name"}, user=editor),
-        services.stage_withdrawal(record=withdrawn, reason="Duplicate entry", user=editor),
+        staging.stage_new(model=model, fields=template, user=editor),
+        staging.stage_edit(record=edited, fields={name_field: "Staged new name"}, user=editor),
+        staging.stage_withdrawal(record=withdrawn, reason="Duplicate entry", user=editor),
     ]
     new = model.objects.get(pk=staged[0].object_id)
     if model is Claim:  # a claim is only published with a located citation
-        cite = services.stage_new(
+        cite = staging.stage_new(
             model=Citation,
             fields={"claim": new.public_id, "source": "SRC0001", "locator": "Key points, bullet 1"},
             user=editor,
@@ -154,19 +144,19 @@ def test_staged_records_edits_and_withdrawals_stay_private_until_published(
 def test_a_failure_half_way_through_publishing_changes_nothing(seeded, editor, monkeypatch):
     before = public_state()
     changes = [
-        services.stage_edit(record=firm, fields={"description": "Changed"}, user=editor)
+        staging.stage_edit(record=firm, fields={"description": "Changed"}, user=editor)
         for firm in Firm.objects.public()[:3]
     ]
-    real_apply = services.apply_change
+    real_apply = publishing.apply_change
     calls = []
 
-    def failing_apply(change, update):
+    def failing_apply(change, *, batch):
         calls.append(change.pk)
         if len(calls) == 2:
             raise RuntimeError("the database connection died")
-        real_apply(change, update)
+        real_apply(change, batch=batch)
 
-    monkeypatch.setattr(services, "apply_change", failing_apply)
+    monkeypatch.setattr(publishing, "apply_change", failing_apply)
     with pytest.raises(RuntimeError):
         publish(*changes)
     assert calls[:1] == [changes[0].pk]  # one change had been applied before the fault
@@ -181,7 +171,7 @@ def test_publishing_a_claim_without_a_located_citation_is_refused_and_changes_no
     seeded, editor
 ):
     before = public_state()
-    claim = services.stage_new(
+    claim = staging.stage_new(
         model=Claim,
         fields={
             "statement": "An uncited statement.",
@@ -190,10 +180,10 @@ def test_publishing_a_claim_without_a_located_citation_is_refused_and_changes_no
         },
         user=editor,
     )
-    edit = services.stage_edit(
+    edit = staging.stage_edit(
         record=Firm.objects.get(public_id="F0001"), fields={"description": "x"}, user=editor
     )
-    with pytest.raises(services.PublishRefused, match="without a citation"):
+    with pytest.raises(publishing.PublishRefused, match="without a citation"):
         publish(claim, edit)
     assert public_state() == before
     assert Update.objects.count() == 1
@@ -202,15 +192,15 @@ def test_publishing_a_claim_without_a_located_citation_is_refused_and_changes_no
 def test_withdrawing_a_citation_that_leaves_a_claim_uncited_is_refused(seeded, editor):
     claim = Claim.objects.public().first()
     changes = [
-        services.stage_withdrawal(record=citation, reason="Wrong page", user=editor)
+        staging.stage_withdrawal(record=citation, reason="Wrong page", user=editor)
         for citation in claim.citations.all()
     ]
-    with pytest.raises(services.PublishRefused, match=claim.public_id):
+    with pytest.raises(publishing.PublishRefused, match=claim.public_id):
         publish(*changes)
 
 
 def test_retrying_a_publish_with_the_same_key_makes_one_update(seeded, editor):
-    change = services.stage_edit(
+    change = staging.stage_edit(
         record=Firm.objects.get(public_id="F0001"), fields={"description": "Once"}, user=editor
     )
     first = publish(change, key="retry-me")
@@ -221,7 +211,7 @@ def test_retrying_a_publish_with_the_same_key_makes_one_update(seeded, editor):
 
 def test_a_merged_record_redirects_for_good_to_the_one_it_was_merged_into(client, seeded, editor):
     keep, duplicate = Firm.objects.public().order_by("public_id")[:2]
-    publish(services.stage_merge(record=duplicate, into=keep, user=editor))
+    publish(staging.stage_merge(record=duplicate, into=keep, user=editor))
     response = client.get(duplicate.get_absolute_url())
     assert response.status_code == 301
     assert response["Location"] == keep.get_absolute_url()
@@ -229,8 +219,8 @@ def test_a_merged_record_redirects_for_good_to_the_one_it_was_merged_into(client
 
 def test_identifiers_are_never_reused(seeded, editor):
     last = Firm.objects.order_by("-public_id").first()
-    publish(services.stage_withdrawal(record=last, reason="Withdrawn for test", user=editor))
-    assert services.next_public_id(Firm) > last.public_id
+    publish(staging.stage_withdrawal(record=last, reason="Withdrawn for test", user=editor))
+    assert staging.next_public_id(Firm) > last.public_id
     assert Firm.objects.filter(public_id=last.public_id, status="withdrawn").exists()
 
 
@@ -254,7 +244,7 @@ def test_a_history_names_fields_and_values_as_readers_read_them(client, seeded, 
     claim = Claim.objects.get(public_id="C0015")
     before_region = claim.get_region_display()
     publish(
-        services.stage_edit(
+        staging.stage_edit(
             record=claim,
             fields={"region": "kherson", "firms": ["F0001", "F0002"], "stage": 3},
             user=editor,
@@ -280,14 +270,14 @@ def test_a_history_names_fields_and_values_as_readers_read_them(client, seeded, 
 
 def test_right_of_reply_shows_on_the_claim_as_the_firms_response(client, seeded, editor):
     claim = Claim.objects.get(public_id="C0015")
-    correction, _token = services.submit_correction(
+    correction, _token = corrections.submit_correction(
         target=claim,
         what_is_wrong="Context missing",
         proposed_fix="We sold the machines before 2022.",
         right_of_reply=True,
     )
-    services.transition(correction=correction, to="accepted", actor=editor)
-    publish(services.stage_firm_response(correction=correction, claim=claim, user=editor))
+    corrections.transition(correction=correction, to="accepted", actor=editor)
+    publish(staging.stage_firm_response(correction=correction, claim=claim, user=editor))
     body = client.get(claim.get_absolute_url()).content.decode()
     assert "The firm's response" in body
     assert "We sold the machines before 2022." in body
@@ -308,9 +298,9 @@ def test_submitters_private_data_never_appears_in_public_pages(client, seeded, e
     )
     correction = Correction.objects.get()
     assert CorrectionContact.objects.get().ip_hash not in ("", "203.0.113.77")
-    services.transition(correction=correction, to="accepted", actor=editor)
+    corrections.transition(correction=correction, to="accepted", actor=editor)
     publish(
-        services.stage_edit(
+        staging.stage_edit(
             record=Firm.objects.get(public_id="F0001"),
             fields={"description": "New"},
             user=editor,
@@ -335,9 +325,9 @@ def test_submitters_private_data_never_appears_in_public_pages(client, seeded, e
 
 
 def test_the_public_log_shows_statuses_and_the_median_time_to_decision(client, seeded, editor):
-    first, _ = services.submit_correction(what_is_wrong="a", proposed_fix="b")
-    services.submit_correction(what_is_wrong="c", proposed_fix="d")
-    services.transition(
+    first, _ = corrections.submit_correction(what_is_wrong="a", proposed_fix="b")
+    corrections.submit_correction(what_is_wrong="c", proposed_fix="d")
+    corrections.transition(
         correction=first, to="declined", actor=editor, public_response="The source says otherwise."
     )
     body = client.get("/corrections/").content.decode()

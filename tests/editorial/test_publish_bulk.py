@@ -4,8 +4,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from editorial import services
+from editorial import publishing, staging
 from editorial.models import Update
+from editorial.publishing import sqlwrite
 from entities.models import Firm
 from tests.factories import FirmFactory
 
@@ -15,18 +16,18 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def small_batches(monkeypatch):
     """Batches from two records of a model, three rows to a statement."""
-    monkeypatch.setattr(services.RecordWrites, "LARGE", 2)
-    monkeypatch.setattr(services.RecordWrites, "ROWS", 3)
+    monkeypatch.setattr(sqlwrite.RecordWrites, "LARGE", 2)
+    monkeypatch.setattr(sqlwrite.RecordWrites, "ROWS", 3)
 
 
 def test_a_large_publish_writes_every_record_and_diff_as_one_by_one_would(small_batches):
     firms = [FirmFactory(description=f"Before {i}") for i in range(7)]
     changes = [
-        services.stage_edit(record=firm, fields={"description": f"After {i}"}, user=None)
+        staging.stage_edit(record=firm, fields={"description": f"After {i}"}, user=None)
         for i, firm in enumerate(firms)
     ]
     with CaptureQueriesContext(connection) as queries:
-        update = services.publish_update(
+        update = publishing.publish_update(
             change_ids=[change.pk for change in changes], summary="Many", idempotency_key="m"
         )
     for i, firm in enumerate(firms):
@@ -46,15 +47,15 @@ def test_a_large_publish_writes_every_record_and_diff_as_one_by_one_would(small_
 def test_a_batch_that_breaks_a_constraint_refuses_the_publish_naming_the_record(small_batches):
     firms = [FirmFactory() for _ in range(5)]
     changes = [
-        services.stage_edit(
+        staging.stage_edit(
             record=firm,
             fields={"description": "Changed", **({"inn": "7707083893"} if i in (1, 3) else {})},
             user=None,
         )
         for i, firm in enumerate(firms)
     ]
-    with pytest.raises(services.PublishRefused, match=firms[3].public_id):
-        services.publish_update(
+    with pytest.raises(publishing.PublishRefused, match=firms[3].public_id):
+        publishing.publish_update(
             change_ids=[change.pk for change in changes], summary="Bad", idempotency_key="b"
         )
     assert not Update.objects.exists()

@@ -9,7 +9,7 @@ import threading
 import pytest
 from django.db import OperationalError, close_old_connections, connection
 
-from editorial import services
+from editorial import corrections, publishing, staging
 from editorial.models import Correction, Transition, Update
 from entities.models import Firm
 from tests.factories import FirmFactory
@@ -43,13 +43,13 @@ def test_twenty_concurrent_decisions_on_one_correction_record_exactly_one_transi
     django_user_model,
 ):
     editor = django_user_model.objects.create_user("editor", is_staff=True)
-    correction, _token = services.submit_correction(what_is_wrong="a", proposed_fix="b")
+    correction, _token = corrections.submit_correction(what_is_wrong="a", proposed_fix="b")
 
     def decide(index):
         fresh = Correction.objects.get(pk=correction.pk)
         if index % 2:
-            return services.transition(correction=fresh, to="accepted", actor=editor)
-        return services.transition(
+            return corrections.transition(correction=fresh, to="accepted", actor=editor)
+        return corrections.transition(
             correction=fresh, to="declined", actor=editor, public_response="No"
         )
 
@@ -58,7 +58,7 @@ def test_twenty_concurrent_decisions_on_one_correction_record_exactly_one_transi
     failures = [value for kind, value in outcomes if kind == "error"]
     assert len(successes) == 1
     assert all(
-        isinstance(error, (services.TransitionRefused, OperationalError)) for error in failures
+        isinstance(error, (corrections.TransitionRefused, OperationalError)) for error in failures
     ), failures
     decisions = Transition.objects.filter(correction=correction).exclude(to_status="received")
     assert decisions.count() == 1
@@ -68,10 +68,10 @@ def test_twenty_concurrent_decisions_on_one_correction_record_exactly_one_transi
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_concurrent_publishes_make_exactly_one_update():
     firm = FirmFactory()
-    change = services.stage_edit(record=firm, fields={"description": "Published once"}, user=None)
+    change = staging.stage_edit(record=firm, fields={"description": "Published once"}, user=None)
 
     def publish(index):
-        return services.publish_update(
+        return publishing.publish_update(
             change_ids=[change.pk], summary=f"Attempt {index}", idempotency_key=f"key-{index}"
         )
 
@@ -79,7 +79,7 @@ def test_two_concurrent_publishes_make_exactly_one_update():
     successes = [value for kind, value in outcomes if kind == "ok"]
     assert len(successes) == 1, outcomes
     failure = next(value for kind, value in outcomes if kind == "error")
-    assert isinstance(failure, (services.PublishRefused, OperationalError))
+    assert isinstance(failure, (publishing.PublishRefused, OperationalError))
     assert Update.objects.count() == 1
     assert Firm.objects.get(pk=firm.pk).description == "Published once"
 
@@ -87,10 +87,10 @@ def test_two_concurrent_publishes_make_exactly_one_update():
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_retries_of_one_publish_return_the_same_update():
     firm = FirmFactory()
-    change = services.stage_edit(record=firm, fields={"description": "Retried"}, user=None)
+    change = staging.stage_edit(record=firm, fields={"description": "Retried"}, user=None)
 
     def publish(index):
-        return services.publish_update(
+        return publishing.publish_update(
             change_ids=[change.pk], summary="Retry", idempotency_key="same-key"
         )
 

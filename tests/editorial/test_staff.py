@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
-from editorial import services, urls
+from editorial import corrections, staging, urls
 from editorial.models import Change, Correction, StaffNote, Transition, Update
 from editorial.staff_forms import RecordEditForm
 from entities.models import Firm
@@ -56,11 +56,6 @@ def make_user(django_user_model):
 
 
 @pytest.fixture
-def editor(make_user):
-    return make_user("edith", "editor")
-
-
-@pytest.fixture
 def reviewer(make_user):
     return make_user("rita", "reviewer")
 
@@ -77,7 +72,7 @@ def firm():
 
 @pytest.fixture
 def correction(firm):
-    correction, _token = services.submit_correction(
+    correction, _token = corrections.submit_correction(
         target=firm,
         what_is_wrong="The firm's name is misspelt.",
         proposed_fix="Harbin Drilling Works",
@@ -147,7 +142,7 @@ def test_staff_pages_are_never_cached(editor, correction):
 
 
 def test_an_editor_cannot_open_or_use_the_composer(editor, firm):
-    change = services.stage_edit(record=firm, fields={"ticker": "X1"}, user=editor)
+    change = staging.stage_edit(record=firm, fields={"ticker": "X1"}, user=editor)
     client = client_for(editor)
     url = reverse("editorial:staff_compose")
     assert client.get(url).status_code == 403
@@ -210,7 +205,9 @@ def test_declining_without_a_reason_is_refused_and_changes_nothing(editor, corre
 
 
 def test_a_step_the_status_no_longer_allows_is_a_conflict_with_the_reason(editor, correction):
-    services.transition(correction=correction, to="declined", actor=editor, public_response="No.")
+    corrections.transition(
+        correction=correction, to="declined", actor=editor, public_response="No."
+    )
     url = reverse("editorial:staff_correction", args=[correction.number])
     response = client_for(editor).post(url, {"action": "accept"})
     assert response.status_code == 409
@@ -220,7 +217,7 @@ def test_a_step_the_status_no_longer_allows_is_a_conflict_with_the_reason(editor
 
 
 def test_marking_a_duplicate_names_the_original(editor, correction, firm):
-    original, _token = services.submit_correction(
+    original, _token = corrections.submit_correction(
         target=firm, what_is_wrong="Name wrong.", proposed_fix="Fix it."
     )
     url = reverse("editorial:staff_correction", args=[correction.number])
@@ -270,8 +267,10 @@ def test_only_web_addresses_in_the_evidence_become_links(editor, correction):
 
 
 def test_the_queue_filters_by_status_target_and_assignee(editor, correction):
-    other, _token = services.submit_correction(what_is_wrong="General.", proposed_fix="Something.")
-    services.assign(correction=correction, assignee=editor, actor=editor)
+    other, _token = corrections.submit_correction(
+        what_is_wrong="General.", proposed_fix="Something."
+    )
+    corrections.assign(correction=correction, assignee=editor, actor=editor)
     client = client_for(editor)
     url = reverse("editorial:staff_queue")
 
@@ -355,7 +354,7 @@ def test_a_staged_edit_shows_before_and_after_and_goes_live_only_when_published(
 
 def test_a_publish_that_would_leave_a_claim_uncited_is_refused_and_changes_nothing(reviewer):
     firm = FirmFactory()
-    change = services.stage_new(
+    change = staging.stage_new(
         model=Claim,
         fields={
             "statement": "The firm opened an office in Donetsk.",
@@ -408,7 +407,7 @@ def test_withdrawal_and_merge_are_staged_with_their_reason(editor, firm):
 
 def test_a_right_of_reply_is_staged_as_the_firms_response_on_the_claim(editor):
     claim = ClaimFactory()
-    correction, _token = services.submit_correction(
+    correction, _token = corrections.submit_correction(
         target=claim,
         what_is_wrong="We never supplied this mine.",
         proposed_fix="The firm denies any supply to the mine.",
@@ -420,7 +419,7 @@ def test_a_right_of_reply_is_staged_as_the_firms_response_on_the_claim(editor):
     )
     client = client_for(editor)
     assert client.post(url, {"action": "firm_response"}).status_code == 400  # not accepted yet
-    services.transition(correction=correction, to="accepted", actor=editor)
+    corrections.transition(correction=correction, to="accepted", actor=editor)
     assert "Stage as the firm's response" in client.get(url).content.decode()
     assert client.post(url, {"action": "firm_response"}).status_code == 302
     change = Change.objects.get()
@@ -429,7 +428,7 @@ def test_a_right_of_reply_is_staged_as_the_firms_response_on_the_claim(editor):
 
 
 def test_a_pending_change_can_be_discarded_once(editor, firm):
-    change = services.stage_edit(record=firm, fields={"ticker": "X1"}, user=editor)
+    change = staging.stage_edit(record=firm, fields={"ticker": "X1"}, user=editor)
     client = client_for(editor)
     url = reverse("editorial:staff_changes")
     assert client.post(url, {"action": "discard", "change": change.pk}).status_code == 302

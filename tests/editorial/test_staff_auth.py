@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from django.contrib.sessions.models import Session
 from django.test import Client
 
-from editorial import services
+from editorial import publishing, staging
 from editorial.models import Correction
 from hub.middleware import LOGIN_AT, SEEN_AT
 from tests.factories import (
@@ -240,10 +240,10 @@ def test_logins_failures_lockouts_decisions_and_publishing_are_logged_without_se
         staff.post(f"/staff/corrections/{correction.number}/", {"action": "accept"}).status_code
         == 302
     )
-    change = services.stage_edit(
+    change = staging.stage_edit(
         record=firm, fields={"description": "Corrected"}, user=reviewer, correction=correction
     )
-    services.publish_update(
+    publishing.publish_update(
         change_ids=[change.pk], summary="Fix", published_by=reviewer, idempotency_key="audit"
     )
     staff.post("/staff/admin/logout/")

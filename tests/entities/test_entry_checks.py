@@ -3,7 +3,7 @@ admin, the staff edit (staging) and the spreadsheet import."""
 
 import pytest
 
-from editorial import imports, services
+from editorial import imports, staging
 from entities.models import Firm, Site
 from tests.factories import FirmFactory, SiteFactory, csv_file, login_verified
 
@@ -103,11 +103,11 @@ def test_a_label_naming_two_regions_leaves_the_region_to_be_given(staff):
 
 def test_a_staged_edit_with_a_bad_lei_is_refused_naming_the_field(staff):
     firm = FirmFactory()
-    with pytest.raises(services.StagingRefused, match=r"^lei: LEI: the check character"):
-        services.stage_edit(record=firm, fields={"lei": "506700GE1G29325QX364"}, user=staff)
+    with pytest.raises(staging.StagingRefused, match=r"^lei: LEI: the check character"):
+        staging.stage_edit(record=firm, fields={"lei": "506700GE1G29325QX364"}, user=staff)
     site = SiteFactory()
-    with pytest.raises(services.StagingRefused, match=r"^country: Country: a site in the occ"):
-        services.stage_edit(record=site, fields={"country": "RU"}, user=staff)
+    with pytest.raises(staging.StagingRefused, match=r"^country: Country: a site in the occ"):
+        staging.stage_edit(record=site, fields={"country": "RU"}, user=staff)
 
 
 def test_the_admin_form_refuses_a_wrong_check_character_beside_the_field(client, staff):

@@ -14,7 +14,7 @@ from django.core.management import CommandError, call_command
 from django.utils.html import strip_tags
 from django_tasks_db.models import DBTaskResult
 
-from editorial import services
+from editorial import corrections, publishing, staging
 from editorial.models import Change, Correction, CorrectionContact
 from evidence.archiving import (
     PUBLISHABLE_STATES,
@@ -27,6 +27,7 @@ from evidence.archiving import (
 )
 from evidence.models import Citation, Claim, Source, SourceCheck
 from hub.models import Status
+from tests.conftest import publish
 from tests.factories import ArchiveAttemptFactory, SourceFactory
 
 ARTICLE = b"<html><body><p>The quarry's new owner, in its own words.</p></body></html>"
@@ -70,29 +71,18 @@ def run(*args):
 
 def staged_claim_citing(source, editor):
     """Stage a new claim citing `source`; publishing it runs the archive check."""
-    claim = services.stage_new(
+    claim = staging.stage_new(
         model=Claim,
         fields={"statement": "The quarry changed hands.", "claim_type": "equipment_supply"},
         user=editor,
     )
     claim_id = Claim.objects.get(pk=claim.object_id).public_id
-    citation = services.stage_new(
+    citation = staging.stage_new(
         model=Citation,
         fields={"claim": claim_id, "source": source.public_id, "locator": "para. 2"},
         user=editor,
     )
     return [claim, citation], claim_id
-
-
-def publish(changes, key):
-    return services.publish_update(
-        change_ids=[change.pk for change in changes], summary="Test", idempotency_key=key
-    )
-
-
-@pytest.fixture
-def editor(django_user_model):
-    return django_user_model.objects.create_user("queue-editor", is_staff=True)
 
 
 # The states, one rule for a record and for a list -----------------------------------
@@ -193,7 +183,7 @@ def test_the_source_page_shows_the_state(client, situation, shown):
 def test_a_claim_citing_an_archived_exempt_or_failed_source_is_published(editor, situation):
     source = source_in(situation)
     changes, claim_id = staged_claim_citing(source, editor)
-    publish(changes, key=situation)
+    publish(*changes, key=situation)
     assert Claim.objects.get(public_id=claim_id).status == Status.PUBLISHED
 
 
@@ -202,8 +192,8 @@ def test_a_claim_citing_an_archived_exempt_or_failed_source_is_published(editor,
 def test_a_claim_citing_a_queued_or_unarchived_source_is_refused(editor, situation):
     source = source_in(situation)
     changes, claim_id = staged_claim_citing(source, editor)
-    with pytest.raises(services.PublishRefused) as refusal:
-        publish(changes, key=situation)
+    with pytest.raises(publishing.PublishRefused) as refusal:
+        publish(*changes, key=situation)
     message = str(refusal.value)
     assert claim_id in message
     assert source.public_id in message
@@ -241,7 +231,7 @@ def test_a_queued_attempt_waits_then_the_worker_archives_it(article, editor, cli
     # Staged in the requester's name, published with the next update.
     change = Change.objects.get(state=Change.State.PENDING)
     assert (change.proposed, change.created_by) == ({"snapshot": attempt.snapshot.sha256}, editor)
-    publish([change], key="archived")
+    publish(change, key="archived")
     source.refresh_from_db()
     assert source.snapshot == attempt.snapshot
     assert archive_state(source).state == ArchiveState.ARCHIVED
@@ -286,7 +276,7 @@ def test_check_sources_queue_is_run_by_the_worker(http_server, allow_loopback_fe
 @pytest.mark.usefixtures("database_tasks", "restore_signals")
 def test_the_submitters_notice_is_a_task_that_carries_no_address(editor):
     source = SourceFactory()
-    correction, _token = services.submit_correction(
+    correction, _token = corrections.submit_correction(
         target=source,
         what_is_wrong="The title is wrong.",
         proposed_fix="Another title.",
@@ -294,11 +284,11 @@ def test_the_submitters_notice_is_a_task_that_carries_no_address(editor):
         email="reader@example.org",
         ip="127.0.0.1",
     )
-    services.transition(correction=correction, to="accepted", actor=editor)
-    change = services.stage_edit(
+    corrections.transition(correction=correction, to="accepted", actor=editor)
+    change = staging.stage_edit(
         record=source, fields={"title": "Another title"}, user=editor, correction=correction
     )
-    update = publish([change], key="notice")
+    update = publish(change, key="notice")
     # Published: the notice waits in the queue, keyed by the correction, not the address.
     assert mail.outbox == []
     task = DBTaskResult.objects.get()
@@ -317,18 +307,18 @@ def test_with_tasks_run_inline_the_notice_is_mailed_once_the_publish_commits(
     editor, django_capture_on_commit_callbacks
 ):
     source = SourceFactory()
-    correction, _token = services.submit_correction(
+    correction, _token = corrections.submit_correction(
         target=source,
         what_is_wrong="The title is wrong.",
         proposed_fix="Another title.",
         email="reader@example.org",
     )
-    services.transition(correction=correction, to="accepted", actor=editor)
-    change = services.stage_edit(
+    corrections.transition(correction=correction, to="accepted", actor=editor)
+    change = staging.stage_edit(
         record=source, fields={"title": "Another title"}, user=editor, correction=correction
     )
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        update = publish([change], key="inline")
+        update = publish(change, key="inline")
     assert mail.outbox == []  # nothing before the commit
     for callback in callbacks:
         callback()

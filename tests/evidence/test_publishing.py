@@ -3,24 +3,14 @@
 import pytest
 from django.utils.html import strip_tags
 
-from editorial import services
+from editorial import publishing, staging
 from editorial.models import Change, Update
 from evidence.models import Citation, Claim, Confidence, Source
 from hub.models import Status
+from tests.conftest import publish
 from tests.factories import ClaimFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor(django_user_model):
-    return django_user_model.objects.create_user("grader", is_staff=True)
-
-
-def publish(*changes, key="k"):
-    return services.publish_update(
-        change_ids=[c.pk for c in changes], summary="Test update", idempotency_key=key
-    )
 
 
 def text_of(response):
@@ -30,7 +20,7 @@ def text_of(response):
 def test_a_second_independent_citation_raises_the_grade_and_the_changelog_says_so(editor):
     claim = ClaimFactory(cite=SourceFactory(publisher="Monitor A"))
     other = SourceFactory(publisher="Paper B")
-    staged = services.stage_new(
+    staged = staging.stage_new(
         model=Citation,
         fields={"claim": claim.public_id, "source": other.public_id, "locator": "p. 2"},
         user=editor,
@@ -58,7 +48,7 @@ def test_withdrawing_the_corroborating_citation_lowers_the_grade(editor):
         last_update=1,
     )
     Claim.objects.filter(pk=claim.pk).update(confidence=Confidence.CONFIRMED)
-    update = publish(services.stage_withdrawal(record=second, reason="Misread", user=editor))
+    update = publish(staging.stage_withdrawal(record=second, reason="Misread", user=editor))
     claim.refresh_from_db()
     assert claim.confidence == Confidence.SINGLE_SOURCE
     assert update.changes.get(public_id=claim.public_id).diff[-1] == {
@@ -72,7 +62,7 @@ def test_a_staged_grade_without_the_evidence_is_replaced_by_the_computed_one(edi
     claim = ClaimFactory()
     old_statement = claim.statement
     update = publish(
-        services.stage_edit(
+        staging.stage_edit(
             record=claim, fields={"confidence": "confirmed", "statement": "New words."}, user=editor
         )
     )
@@ -87,7 +77,7 @@ def test_a_staged_grade_without_the_evidence_is_replaced_by_the_computed_one(edi
 def test_an_override_with_a_reason_is_published_and_shown_as_an_override(client, editor):
     claim = ClaimFactory()
     update = publish(
-        services.stage_edit(
+        staging.stage_edit(
             record=claim,
             fields={
                 "confidence_override": "confirmed",
@@ -108,8 +98,8 @@ def test_an_override_with_a_reason_is_published_and_shown_as_an_override(client,
 
 def test_an_override_without_a_reason_is_refused_and_nothing_changes(editor):
     claim = ClaimFactory()
-    with pytest.raises(services.StagingRefused, match="reason"):
-        services.stage_edit(record=claim, fields={"confidence_override": "confirmed"}, user=editor)
+    with pytest.raises(staging.StagingRefused, match="reason"):
+        staging.stage_edit(record=claim, fields={"confidence_override": "confirmed"}, user=editor)
     claim.refresh_from_db()
     assert (claim.confidence_override, claim.confidence) == ("", Confidence.SINGLE_SOURCE)
     assert not Change.objects.exists()
@@ -138,7 +128,7 @@ def test_changing_a_sources_derivation_regrades_the_claims_citing_it(editor):
     )
     Claim.objects.filter(pk=claim.pk).update(confidence=Confidence.CONFIRMED)
     publish(
-        services.stage_edit(record=second, fields={"derived_from": [first.public_id]}, user=editor)
+        staging.stage_edit(record=second, fields={"derived_from": [first.public_id]}, user=editor)
     )
     claim.refresh_from_db()
     assert claim.confidence == Confidence.SINGLE_SOURCE
@@ -148,7 +138,7 @@ def test_changing_a_sources_derivation_regrades_the_claims_citing_it(editor):
 
 
 def unarchived_claim(editor, **source_fields):
-    source = services.stage_new(
+    source = staging.stage_new(
         model=Source,
         fields={
             "title": "A report nobody archived",
@@ -162,13 +152,13 @@ def unarchived_claim(editor, **source_fields):
         user=editor,
     )
     source_id = Source.objects.get(pk=source.object_id).public_id
-    claim = services.stage_new(
+    claim = staging.stage_new(
         model=Claim,
         fields={"statement": "Firm Z supplied a crane.", "claim_type": "equipment_supply"},
         user=editor,
     )
     claim_id = Claim.objects.get(pk=claim.object_id).public_id
-    citation = services.stage_new(
+    citation = staging.stage_new(
         model=Citation,
         fields={"claim": claim_id, "source": source_id, "locator": "p. 3"},
         user=editor,
@@ -180,7 +170,7 @@ def test_publishing_a_claim_whose_source_has_no_archived_copy_is_refused(editor)
     ClaimFactory()  # something already public, which must stay as it is
     changes, claim_id, source_id = unarchived_claim(editor)
     before = list(Claim.objects.values_list("public_id", "status", "confidence"))
-    with pytest.raises(services.PublishRefused) as refusal:
+    with pytest.raises(publishing.PublishRefused) as refusal:
         publish(*changes)
     message = str(refusal.value)
     assert claim_id in message
@@ -207,5 +197,5 @@ def test_an_archive_url_or_a_recorded_exemption_lets_the_claim_be_published(edit
 
 def test_a_blank_exemption_is_no_exemption(editor):
     changes, _claim_id, _source_id = unarchived_claim(editor, archive_exemption="   ")
-    with pytest.raises(services.PublishRefused):
+    with pytest.raises(publishing.PublishRefused):
         publish(*changes)

@@ -10,7 +10,7 @@ from django.db import IntegrityError
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from editorial import services
+from editorial import corrections, publishing, staging
 from evidence.models import Claim, Confidence
 from evidence.reply import ReplyStatus
 from tests.factories import ClaimFactory, FirmFactory
@@ -123,21 +123,21 @@ def test_an_accepted_response_from_the_firm_becomes_the_recorded_response(django
     claim = ClaimFactory(
         firms=[firm], reply_contacted_on=TODAY - 20 * DAY, reply_deadline=TODAY + DAY
     )
-    correction, _token = services.submit_correction(
+    correction, _token = corrections.submit_correction(
         target=claim,
         what_is_wrong="This is wrong.",
         proposed_fix="Acme has never supplied machines to the occupied territories.",
         right_of_reply=True,
     )
-    services.transition(correction=correction, to="accepted", actor=editor)
-    change = services.stage_firm_response(
+    corrections.transition(correction=correction, to="accepted", actor=editor)
+    change = staging.stage_firm_response(
         correction=correction,
         claim=claim,
         user=editor,
         stance="denies",
         url="https://acme.example.com/reply",
     )
-    update = services.publish_update(
+    update = publishing.publish_update(
         change_ids=[change.pk], summary="Reply", idempotency_key="reply"
     )
     claim = Claim.objects.with_reply_status().get(pk=claim.pk)
@@ -156,8 +156,8 @@ def test_an_accepted_response_from_the_firm_becomes_the_recorded_response(django
 def test_a_correction_not_from_the_firm_is_not_its_response(django_user_model):
     editor = django_user_model.objects.create_user("replyeditor2", is_staff=True)
     claim = ClaimFactory()
-    correction, _token = services.submit_correction(
+    correction, _token = corrections.submit_correction(
         target=claim, what_is_wrong="x", proposed_fix="y", right_of_reply=False
     )
-    with pytest.raises(services.StagingRefused):
-        services.stage_firm_response(correction=correction, claim=claim, user=editor)
+    with pytest.raises(staging.StagingRefused):
+        staging.stage_firm_response(correction=correction, claim=claim, user=editor)

@@ -13,7 +13,7 @@ import pytest
 from django.utils.html import strip_tags
 from warcio.archiveiterator import ArchiveIterator
 
-from editorial import services
+from editorial import publishing
 from editorial.models import Change
 from evidence.archiving import (
     WARC_MEDIA_TYPE,
@@ -32,11 +32,6 @@ ARTICLE = (
     "<html><head><title>Ведомости</title></head><body><h1>Shipments to Luhansk</h1>"
     "<p>三一重工 delivered 12 excavators.</p></body></html>"
 ).encode()
-
-
-@pytest.fixture
-def editor(django_user_model):
-    return django_user_model.objects.create_user("archivist", is_staff=True)
 
 
 @pytest.fixture
@@ -121,7 +116,7 @@ def test_the_copy_of_a_published_source_is_staged_then_published_like_any_edit(
     assert archive_state(source).state == ArchiveState.NONE
     assert attempt.snapshot.sha256 not in client.get(source.get_absolute_url()).content.decode()
 
-    services.publish_update(change_ids=[change.pk], summary="Archived copy", idempotency_key="a")
+    publishing.publish_update(change_ids=[change.pk], summary="Archived copy", idempotency_key="a")
     source.refresh_from_db()
     assert source.snapshot == attempt.snapshot
     assert archive_state(source).state == ArchiveState.ARCHIVED

@@ -7,7 +7,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 
-from editorial import services
+from editorial import corrections, publishing, staging
 from entities.models import Firm
 from hub import cache as page_cache
 from tests.factories import ClaimFactory, FirmFactory, login_verified
@@ -78,7 +78,7 @@ def test_publishing_through_the_staff_pages_moves_every_page_to_a_new_key(
     old_keys = set(page_keys())
 
     reviewer = django_user_model.objects.create_user("rita", is_staff=True, is_superuser=True)
-    change = services.stage_edit(record=firm, fields={"name_en": "Renamed Heavy"}, user=reviewer)
+    change = staging.stage_edit(record=firm, fields={"name_en": "Renamed Heavy"}, user=reviewer)
     staff = login_verified(Client(), reviewer)
     compose = staff.get("/staff/updates/new/").content.decode()
     key = re.search(r'name="idempotency_key" value="([^"]+)"', compose).group(1)
@@ -99,8 +99,8 @@ def test_publishing_outside_a_request_moves_the_key_once_announced(seeded, clien
     firm = Firm.objects.get(public_id="F0001")
     client.get("/firms/")
     update_before = page_cache.current_update()
-    change = services.stage_edit(record=firm, fields={"name_en": "Quietly Renamed"}, user=None)
-    update = services.publish_update(change_ids=[change.pk], summary="x", idempotency_key="k1")
+    change = staging.stage_edit(record=firm, fields={"name_en": "Quietly Renamed"}, user=None)
+    update = publishing.publish_update(change_ids=[change.pk], summary="x", idempotency_key="k1")
     page_cache.update_published()  # what a script publishing outside a request calls
     assert page_cache.current_update() == update.number == update_before + 1
     response = client.get("/firms/")
@@ -176,7 +176,7 @@ def test_a_page_cached_yesterday_is_not_served_today(client, seeded, monkeypatch
 def test_the_corrections_log_shows_a_new_submission_at_once(client, seeded):
     # Corrections change the log between updates, so it is never served from the cache.
     assert "COR-00001" not in client.get("/corrections/").content.decode()
-    services.submit_correction(what_is_wrong="The year is wrong", proposed_fix="2023")
+    corrections.submit_correction(what_is_wrong="The year is wrong", proposed_fix="2023")
     answer = client.get("/corrections/")
     assert "COR-00001" in answer.content.decode()
     assert answer.get("X-Hub-Cache") != "hit"

@@ -13,7 +13,7 @@ from django.db import connection
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from editorial import services
+from editorial import publishing, staging
 from entities.models import Firm, Site
 from evidence.models import Claim, Source
 from hub import search
@@ -418,12 +418,12 @@ def test_the_search_page_runs_a_fixed_number_of_queries(
 @pytest.mark.django_db
 def test_a_name_is_found_by_its_transliteration_once_published(client):
     # Only the stored names' pinyin can find 三一重工 from "Sanyi Zhonggong".
-    change = services.stage_new(
+    change = staging.stage_new(
         model=Firm,
         fields={"name_en": "Sany Heavy Industry Co.", "name_zh": "三一重工", "kind": "company"},
         user=None,
     )
-    services.publish_update(
+    publishing.publish_update(
         change_ids=[change.pk], summary="A firm with a Chinese name", idempotency_key="latin"
     )
     firm = Firm.objects.get(public_id=change.public_id)

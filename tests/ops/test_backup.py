@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from editorial import services
+from editorial import corrections, publishing, staging
 from editorial.models import Update
 from evidence.archiving import store_snapshot
 from tests.factories import (
@@ -74,20 +74,20 @@ def test_a_restored_backup_equals_the_original_table_by_table_and_file_by_file(
     ClaimFactory.create_batch(3, firms=[firm], sites=[SiteFactory()])
     DesignationFactory(firm=firm)
     for number in (1, 2):
-        change = services.stage_edit(
+        change = staging.stage_edit(
             record=firm, fields={"description": f"Backed up {number}"}, user=None
         )
-        services.publish_update(
+        publishing.publish_update(
             change_ids=[change.pk], summary=f"Update {number}", idempotency_key=f"bk-{number}"
         )
-    services.stage_edit(record=firm, fields={"description": "Still staged"}, user=None)
+    staging.stage_edit(record=firm, fields={"description": "Still staged"}, user=None)
     snapshot = store_snapshot(
         content=b"<html>the page as it was</html>",
         media_type="text/html",
         retrieved_at=timezone.now(),
     )
     SourceFactory(title="Archived", snapshot=snapshot)
-    services.submit_correction(
+    corrections.submit_correction(
         what_is_wrong="Wrong year", proposed_fix="2023", email="someone@example.org"
     )
     assert Update.objects.count() == 2

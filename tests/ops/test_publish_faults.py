@@ -19,7 +19,7 @@ import time
 import pytest
 from django.db import Error, OperationalError, connection
 
-from editorial import services
+from editorial import corrections, publishing, staging
 from editorial.models import Change, Correction, Update
 from entities.models import Firm
 from tests.factories import ClaimFactory, DesignationFactory, FirmFactory, SiteFactory
@@ -83,12 +83,12 @@ def publish_in_thread(*, change_ids, key, fault=None):
         try:
             connection.ensure_connection()
             if fault is None:
-                update = services.publish_update(
+                update = publishing.publish_update(
                     change_ids=change_ids, summary="Faulty", idempotency_key=key
                 )
             else:
                 with connection.execute_wrapper(killer):
-                    update = services.publish_update(
+                    update = publishing.publish_update(
                         change_ids=change_ids, summary="Faulty", idempotency_key=key
                     )
             outcome["result"] = ("ok", update)
@@ -112,12 +112,12 @@ def test_a_publish_killed_at_any_point_leaves_nothing_and_a_retry_publishes_exac
     first, second = FirmFactory(description="Before"), FirmFactory(description="Before")
     ClaimFactory.create_batch(2, firms=[first], sites=[SiteFactory()])
     DesignationFactory(firm=second)
-    correction, _token = services.submit_correction(
+    correction, _token = corrections.submit_correction(
         target=first, what_is_wrong="Old description", proposed_fix="After"
     )
     changes = [
-        services.stage_edit(record=first, fields={"description": "After"}, user=None),
-        services.stage_edit(
+        staging.stage_edit(record=first, fields={"description": "After"}, user=None),
+        staging.stage_edit(
             record=second, fields={"description": "After"}, user=None, correction=correction
         ),
     ]
@@ -151,5 +151,5 @@ def test_a_publish_killed_at_any_point_leaves_nothing_and_a_retry_publishes_exac
     assert again.pk == update.pk
     (kind, refused), _ = publish_in_thread(change_ids=change_ids, key="another-key")
     assert kind == "error"
-    assert isinstance(refused, services.PublishRefused)
+    assert isinstance(refused, publishing.PublishRefused)
     assert Update.objects.count() == 1

@@ -23,7 +23,7 @@ import uuid
 import pytest
 from django.test import Client
 
-from editorial import services
+from editorial import staging
 from editorial.models import Correction, Update
 from entities.models import Firm
 from tests.factories import FirmFactory, login_verified
@@ -192,7 +192,7 @@ def test_publishing_on_server_a_refreshes_the_cached_pages_of_both_servers(serve
     assert "Old description" in Browser(url_b).get(path).text
     Firm.objects.filter(pk=firm.pk).update(description="Old description")
 
-    change = services.stage_edit(record=firm, fields={"description": "New description"}, user=None)
+    change = staging.stage_edit(record=firm, fields={"description": "New description"}, user=None)
     reviewer = Browser(url_a, cookies=staff_cookies("reviewer"))
     composer = reviewer.get("/staff/updates/new/")
     assert composer.status == 200, composer.text[:500]

@@ -21,7 +21,8 @@ from django.db.models import Max
 from downloads import package
 from downloads.incremental import INDEX
 from editorial.models import Change, Update
-from editorial.services import APPLY_ORDER, answered_corrections
+from editorial.publishing import APPLY_ORDER
+from editorial.publishing.rules import answered_corrections
 
 
 class Command(BaseCommand):

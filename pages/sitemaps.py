@@ -11,7 +11,7 @@ At a million claims Django's defaults cost seconds, so: a file holds a range
 of primary keys (KeyRangePaginator), not an OFFSET (the last file of claims
 read 990,000 rows to skip them: 0.4 s); the index gives no dates (Django
 takes the latest by reading every item; a MAX over the claims is 0.25 s);
-and the files use a lean template (hub/sitemap.xml, without Django's
+and the files use a lean template (pages/sitemap.xml, without Django's
 {% spaceless %} over the whole file).
 """
 

@@ -1,7 +1,7 @@
-"""The rows of the synthetic data set (hub.synthetic): who, where, what and on what evidence.
+"""The rows of the synthetic data set (bench.synthetic_data): who, where, what and on what evidence.
 
 Each generator yields dicts of column values for one table. The i-th record
-always gets the same names (hub.synthetic_names); which firms, sites and
+always gets the same names (bench.synthetic_names); which firms, sites and
 sources a claim names is drawn from skewed (capped log-normal) weights.
 """
 
@@ -11,13 +11,12 @@ from decimal import Decimal
 
 from django.db.models import Max
 
-from editorial import services
+from bench import synthetic_names as names
+from editorial import staging
 from entities.models import Firm, Region, SanctionsDesignation, Site, Stage
 from evidence.models import Citation, Claim, ClaimType, Confidence, Reliability, Source, SourceKind
-
-from . import synthetic_names as names
-from . import transliteration
-from .models import Status
+from hub import transliteration
+from hub.models import Status
 
 PUBLIC_MODELS = [Firm, SanctionsDesignation, Site, Source, Claim, Citation]
 
@@ -49,7 +48,7 @@ class Plan:
 
 
 def _last_public_number(model):
-    return int(services.next_public_id(model)[len(model.ID_PREFIX) :]) - 1
+    return int(staging.next_public_id(model)[len(model.ID_PREFIX) :]) - 1
 
 
 def skewed_cumulative(rng, n, sigma, cap):

@@ -2,7 +2,7 @@
 
 One JSON file per table is update 1; records refer to each other by public
 identifier. Every new or changed record is staged and the lot is published
-through `editorial.services.publish_update`, like any other change: on an
+through `editorial.publishing.publish_update`, like any other change: on an
 empty database the seed becomes update 1. Then each file of seeds/updates/
 is replayed through the editorial workflow as the next update
 (editorial.seed_history): its corrections submitted and decided, its
@@ -24,7 +24,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError, transaction
 
-from editorial import seed_history, services, values
+from editorial import publishing, seed_history, staging, values
 from editorial.models import Update
 from entities.models import Firm, Relationship, SanctionsDesignation, Sector, Site
 from evidence.models import Citation, Claim, Source
@@ -47,7 +47,7 @@ LOAD_ERRORS = (
     LookupError,
     ValueError,
     TypeError,
-    services.StagingRefused,
+    staging.StagingRefused,
 )
 
 
@@ -91,7 +91,7 @@ class Command(BaseCommand):
                     totals = [self.load_table(folder / name, m, changes) for name, m in TABLES]
                     update = self.publish(folder, changes)
                 later = [(path, seed_history.replay(path=path)) for path in history]
-        except (SeedError, services.PublishRefused, seed_history.HistoryError) as error:
+        except (SeedError, publishing.PublishRefused, seed_history.HistoryError) as error:
             raise CommandError(f"Nothing was loaded: {error}") from error
         if totals is None:
             self.stdout.write(f"Tables: published as update {first.number}, unchanged.")
@@ -158,7 +158,7 @@ class Command(BaseCommand):
         current = values.snapshot(record)
         if all(current.get(name) == value for name, value in proposed.items()):
             return False
-        changes.append(services.stage_edit(record=record, fields=links, user=None))
+        changes.append(staging.stage_edit(record=record, fields=links, user=None))
         return True
 
     def load_row(self, model, key, row, changes):
@@ -171,14 +171,14 @@ class Command(BaseCommand):
             return "updated" if existing else "created"
         if existing is None:
             changes.append(
-                services.stage_new(model=model, fields=row, user=None, public_id=identifier)
+                staging.stage_new(model=model, fields=row, user=None, public_id=identifier)
             )
             return "created"
         proposed = values.normalise(model, row)
         current = values.snapshot(existing)
         if all(current.get(name) == value for name, value in proposed.items()):
             return "unchanged"
-        changes.append(services.stage_edit(record=existing, fields=row, user=None))
+        changes.append(staging.stage_edit(record=existing, fields=row, user=None))
         return "updated"
 
     def published_base(self, folder):
@@ -205,7 +205,7 @@ class Command(BaseCommand):
         if not changes:
             return None
         first = not Update.objects.exists()
-        return services.publish_update(
+        return publishing.publish_update(
             change_ids=[change.pk for change in changes],
             summary="Seed dataset: the records of the seed article"
             if first

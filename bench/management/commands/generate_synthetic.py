@@ -3,13 +3,13 @@
     python manage.py generate_synthetic --firms 20000 --sites 5000 \
         --sources 50000 --claims 1000000 [--no-package] [--allow-real]
 
-See hub/synthetic.py. Refuses a database holding real records unless
+See bench/synthetic_data.py. Refuses a database holding real records unless
 --allow-real; every page then says that the site holds synthetic data.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 
-from hub import synthetic
+from bench import synthetic_data as synthetic
 
 
 class Command(BaseCommand):

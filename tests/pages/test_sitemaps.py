@@ -4,7 +4,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from hub import sitemaps
+from pages import sitemaps
 from tests.factories import ClaimFactory, FirmFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db

@@ -12,8 +12,9 @@ from django.db.models import Count, Q
 from django.test import Client
 
 from downloads import package
-from editorial import services
+from editorial import publishing, staging
 from editorial.models import Update
+from editorial.publishing import rules
 from entities.models import Firm, Region, SanctionsDesignation, Site, Stage
 from evidence.models import Citation, Claim, Source
 from hub.models import Status
@@ -48,7 +49,7 @@ def test_a_tiny_set_is_published_as_one_synthetic_update():
         for model in [Firm, Site, Source, Claim, Citation, SanctionsDesignation]
     )
     # Every published claim cites a published source, with a locator (invariant 3).
-    services.check_public_invariants()
+    rules.check_public_invariants()
     # The update's frozen package was written, like any other update's.
     assert package.files_of(update)
 
@@ -77,8 +78,8 @@ def test_the_set_is_realistic_skewed_and_in_three_scripts():
 
 
 def test_each_claim_holds_the_grade_its_evidence_gives(monkeypatch):
+    from bench import synthetic_data as synthetic
     from evidence import confidence
-    from hub import synthetic
 
     monkeypatch.setattr(synthetic, "GRADE_BATCH", 64)  # several batches
     output = generate(claims=300)
@@ -89,8 +90,8 @@ def test_each_claim_holds_the_grade_its_evidence_gives(monkeypatch):
     assert re.search(r"[1-9][0-9,]* claims given the grade their evidence gives", output)
     # So the first update to touch a claim has nothing to regrade.
     claim = Claim.objects.first()
-    edit = services.stage_edit(record=claim, fields={"figure_unit": "cranes"}, user=None)
-    update = services.publish_update(change_ids=[edit.pk], summary="Edit", idempotency_key="g")
+    edit = staging.stage_edit(record=claim, fields={"figure_unit": "cranes"}, user=None)
+    update = publishing.publish_update(change_ids=[edit.pk], summary="Edit", idempotency_key="g")
     assert update.changes.count() == 1
 
 

@@ -30,14 +30,13 @@ from django.db.models import Max
 from django.utils import timezone
 
 import derived
-from editorial import services
+from bench import synthetic_names as names
+from bench.bulk_load import Writer, without_foreign_keys, without_indexes
+from bench.synthetic_rows import PUBLIC_MODELS, ClaimRows, Plan, firm_rows, site_rows, source_rows
 from editorial.models import Update
+from editorial.publishing import rules
 from entities.models import Firm, SanctionsDesignation, Sector, Site
 from evidence.models import Citation, Claim, Source
-
-from . import synthetic_names as names
-from .bulk_load import Writer, without_foreign_keys, without_indexes
-from .synthetic_rows import PUBLIC_MODELS, ClaimRows, Plan, firm_rows, site_rows, source_rows
 
 SUMMARY = "Synthetic data set for load testing (not real data)"
 
@@ -175,7 +174,7 @@ def generate(*, sizes=None, allow_real=False, package=True, log=print):
         )
         # The checks every publish makes (a published claim cites a source, ...).
         step = time.perf_counter()
-        services.check_public_invariants()
+        rules.check_public_invariants()
         log(f"  public invariants checked in {time.perf_counter() - step:.1f} s")
         records = sum(counts[model._meta.db_table] for model in PUBLIC_MODELS)
         update = Update.objects.create(
@@ -194,7 +193,7 @@ def generate(*, sizes=None, allow_real=False, package=True, log=print):
             is_synthetic=True,
         )
     log(f"  committed update {update.number} in {time.perf_counter() - started:.1f} s")
-    from . import cache
+    from hub import cache
 
     cache.update_published()
     if package:

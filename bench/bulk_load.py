@@ -1,6 +1,6 @@
 """Writing many rows fast: COPY on PostgreSQL, batched bulk_create elsewhere.
 
-Used by hub.synthetic. On PostgreSQL the load drops the foreign keys and the
+Used by bench.synthetic_data. On PostgreSQL the load drops the foreign keys and the
 plain indexes of the tables it fills, and puts them back (checking every row
 in one pass, building each index once) before its transaction commits.
 """

@@ -1,4 +1,4 @@
-"""The vocabulary of the synthetic data set (hub.synthetic): names and statements.
+"""The vocabulary of the synthetic data set (bench.synthetic_data): names and statements.
 
 Names come in Latin, Chinese and Cyrillic scripts and are built from small
 lists, so that the i-th firm or site always has the same names and any number

@@ -1,7 +1,9 @@
-"""Site-wide pages: home, methodology, search, and the error pages."""
+"""The site's own pages: home, methodology, privacy, search and robots.txt.
+
+The error pages stay with the project (hub.errors).
+"""
 
 from django.conf import settings
-from django.core.exceptions import BadRequest
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -13,9 +15,8 @@ from derived import tally
 from entities.models import STAGE_EXPLANATIONS, Firm, Site, Stage
 from evidence import confidence
 from evidence.models import Claim, ClaimType, Confidence, Reliability, Source
-
-from . import search as search_engine
-from .search_results import groups as search_groups
+from hub import search as search_engine
+from hub import search_results
 
 
 @require_safe
@@ -47,14 +48,14 @@ def home(request):
         .for_list()
         .order_by("-created_at", "-public_id")[:6],
     }
-    return render(request, "hub/home.html", context)
+    return render(request, "pages/home.html", context)
 
 
 @require_safe
 def methodology(request):
     return render(
         request,
-        "hub/methodology.html",
+        "pages/methodology.html",
         {
             "stages": [(stage, STAGE_EXPLANATIONS[stage]) for stage in Stage],
             "confidence_rules": confidence.RULES,
@@ -69,7 +70,7 @@ def methodology(request):
 def privacy(request):
     return render(
         request,
-        "hub/privacy.html",
+        "pages/privacy.html",
         {
             "retention_days": settings.HUB_CONTACT_RETENTION_DAYS,
             "ip_days": settings.HUB_IP_HASH_DAYS,
@@ -77,6 +78,28 @@ def privacy(request):
             "language_cookie": settings.LANGUAGE_COOKIE_NAME,
         },
     )
+
+
+def search_kinds():
+    """The search page's groups, in order: (key, label, list URL name, queryset, hit maker)."""
+    return [
+        ("firms", _("Firms"), "entities:firm_list", Firm.objects.public(), search_results.firm_hit),
+        ("sites", _("Sites"), "entities:site_list", Site.objects.public(), search_results.site_hit),
+        (
+            "claims",
+            _("Claims"),
+            "evidence:claim_list",
+            Claim.objects.public(),
+            search_results.claim_hit,
+        ),
+        (
+            "sources",
+            _("Sources"),
+            "evidence:source_list",
+            Source.objects.public(),
+            search_results.source_hit,
+        ),
+    ]
 
 
 @require_safe
@@ -89,10 +112,10 @@ def search(request):
         error = _("Searches are limited to %(n)s characters.") % {"n": search_engine.MAX_LENGTH}
         query = query[: search_engine.MAX_LENGTH]
     elif query:
-        groups = search_groups(query)
+        groups = search_results.groups(query, search_kinds())
     return render(
         request,
-        "hub/search.html",
+        "pages/search.html",
         {
             "query": query,
             "groups": groups,
@@ -103,21 +126,6 @@ def search(request):
         },
         status=400 if error else 200,
     )
-
-
-def page_not_found(request, exception):
-    return render(request, "hub/404.html", status=404)
-
-
-def bad_request(request, exception):
-    # The hub's own BadRequest messages say what to fix (a page number, a filter);
-    # other client errors (a bad Host header) keep their reasons to the logs.
-    reason = str(exception) if type(exception) is BadRequest else ""
-    return render(request, "hub/400.html", {"reason": reason}, status=400)
-
-
-def server_error(request):
-    return render(request, "hub/500.html", status=500)
 
 
 ROBOTS = """User-agent: *
