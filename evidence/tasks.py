@@ -6,12 +6,12 @@ queue, and the record is read as it is when the worker gets to it.
 
 from django.tasks import task
 
-from . import archiving, linkcheck
+from . import archiver, archiving, linkcheck
 
 
 @task()
 def archive_attempt(attempt_id):
-    """Make the queued archive attempt `attempt_id` (see evidence.archiving.request_archive)."""
+    """Make the queued archive attempt `attempt_id` (see evidence.archiver.request_archive)."""
     attempt = (
         archiving.ArchiveAttempt.objects.select_related("source", "requested_by")
         .filter(pk=attempt_id)
@@ -22,7 +22,7 @@ def archive_attempt(attempt_id):
     if attempt.outcome == archiving.ArchiveAttempt.Outcome.QUEUED:
         # Only a queued attempt is made: a task that runs twice (a worker
         # stopped half-way, then restarted) does not fetch twice.
-        attempt = archiving.archive_source(
+        attempt = archiver.archive_source(
             source=attempt.source, requested_by=attempt.requested_by, attempt=attempt
         )
     return {

@@ -16,13 +16,13 @@ from django_tasks_db.models import DBTaskResult
 
 from editorial import corrections, publishing, staging
 from editorial.models import Change, Correction, CorrectionContact
+from evidence.archiver import request_archive
 from evidence.archiving import (
     PUBLISHABLE_STATES,
     ArchiveAttempt,
     ArchiveState,
     archive_state,
     archive_state_expression,
-    request_archive,
     store_snapshot,
 )
 from evidence.models import Citation, Claim, Source, SourceCheck

@@ -15,13 +15,8 @@ from warcio.archiveiterator import ArchiveIterator
 
 from editorial import publishing
 from editorial.models import Change
-from evidence.archiving import (
-    WARC_MEDIA_TYPE,
-    ArchiveAttempt,
-    ArchiveState,
-    archive_source,
-    archive_state,
-)
+from evidence.archiver import WARC_MEDIA_TYPE, archive_source
+from evidence.archiving import ArchiveAttempt, ArchiveState, archive_state
 from evidence.models import Source
 from hub.models import Status
 from tests.factories import SourceFactory
@@ -248,7 +243,7 @@ def test_an_unexpected_failure_is_recorded_not_left_queued(article, monkeypatch,
     def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr("evidence.archiving.write_warc", broken)
+    monkeypatch.setattr("evidence.archiver.write_warc", broken)
     attempt = archive_source(source=SourceFactory(url=article, archived_url=""))
     assert attempt.outcome == ArchiveAttempt.Outcome.FAILED
     assert attempt.error == "The archiver failed unexpectedly; the hub's log has the details."

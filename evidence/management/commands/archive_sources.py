@@ -14,7 +14,8 @@ a draft source gets it at once. Withdrawn sources are never archived.
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Exists, OuterRef
 
-from evidence.archiving import ArchiveAttempt, archive_source, request_archive
+from evidence.archiver import archive_source, request_archive
+from evidence.archiving import ArchiveAttempt
 from evidence.models import Source
 from hub.models import Status
 
