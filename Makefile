@@ -53,7 +53,7 @@ format: $(STAMP)
 # fuzzy or empty msgstr: tests/hub/test_i18n.py checks), run it again and commit
 # both the .po and the .mo.
 messages: $(STAMP)
-	$(PY) manage.py makemessages -l uk --no-obsolete --ignore=.venv --ignore=bench --ignore=tests \
+	$(PY) manage.py makemessages -l uk --no-obsolete --no-location --ignore=.venv --ignore=bench --ignore=tests \
 		--ignore=staticfiles --ignore=var --ignore=artifacts
 	$(PY) manage.py compilemessages -l uk --ignore=.venv
 
