@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from .charts import claims_over_time
+from .filters import SiteMapFilter
 from .models import Firm, Relationship, Site
 from .visual import connected_to, network, site_map
 
@@ -13,8 +14,20 @@ FIRM_ID_MAX_LENGTH = 16
 
 @require_safe
 def site_map_page(request):
+    """Every public site the map can place, filtered by kind, firm stage or firm."""
     sites = Site.objects.public().order_by("region", "name_en", "public_id")
-    return render(request, "entities/site_map.html", {"map": site_map(sites)})
+    filterset = SiteMapFilter(request.GET or None, queryset=sites)
+    status = 200
+    if filterset.is_bound and not filterset.is_valid():
+        status = 400
+    elif filterset.is_bound:
+        sites = filterset.qs
+    return render(
+        request,
+        "entities/site_map.html",
+        {"map": site_map(sites), "filterset": filterset},
+        status=status,
+    )
 
 
 @require_safe
