@@ -7,7 +7,8 @@ from django.views.decorators.http import require_safe
 from .charts import claims_over_time
 from .filters import SiteMapFilter
 from .models import Firm, Relationship, Site
-from .visual import connected_to, network, site_map
+from .network import around, whole_network
+from .visual import connected_to, site_map
 
 FIRM_ID_MAX_LENGTH = 16
 
@@ -43,7 +44,13 @@ def network_page(request):
         if focus is None:
             raise Http404("No such firm")
         relationships = connected_to(relationships, focus.public_id)
-    graph = network(relationships, focus=focus and focus.public_id)
+        firms = {focus.pk: focus}
+        for relationship in relationships:
+            firms[relationship.source_firm.pk] = relationship.source_firm
+            firms[relationship.target_firm.pk] = relationship.target_firm
+        graph = around(relationships, list(firms.values()), focus=focus.public_id)
+    else:
+        graph = whole_network(relationships)
     return render(
         request,
         "entities/network.html",

@@ -15,7 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from . import gazetteer
-from .models import CoordinatePrecision, FirmKind, SiteKind
+from .models import CoordinatePrecision, SiteKind
 from .vocabularies import Region
 
 # A town or village is placed at its centre; the site is somewhere within
@@ -155,51 +155,15 @@ def tile_config():
     }
 
 
-# The network graph.
-
-
-def firm_node(firm):
-    return {
-        "id": firm.public_id,
-        "label": firm.display_name,
-        "name": firm.name_en,
-        "url": firm.get_absolute_url(),
-        "kind": firm.kind,
-    }
-
-
-def relationship_edge(relationship):
-    return {
-        "id": relationship.public_id,
-        "source": relationship.source_firm.public_id,
-        "target": relationship.target_firm.public_id,
-        "kind": relationship.kind,
-        "label": relationship.get_kind_display(),
-        "url": relationship.get_absolute_url(),
-    }
-
-
-def network(relationships, *, focus=None):
-    """Nodes and edges for the graph from Relationship rows (firms joined in).
-
-    `focus` (a firm's public identifier) is marked so the page can highlight it.
-    """
-    nodes, edges = {}, []
-    for relationship in relationships:
-        for firm in (relationship.source_firm, relationship.target_firm):
-            nodes.setdefault(firm.public_id, firm_node(firm))
-        edges.append(relationship_edge(relationship))
-    if focus in nodes:
-        nodes[focus]["focus"] = True
-    seen = {node["kind"] for node in nodes.values()}
-    kinds = [[value, str(label)] for value, label in FirmKind.choices if value in seen]
-    return {"nodes": list(nodes.values()), "edges": edges, "kinds": kinds}
+# The network graph (laid out in entities.network).
 
 
 def firm_neighbourhood(firm):
-    """A firm's own relationships, both ways (prefetched by Firm.objects.for_profile())."""
+    """A firm's own ties both ways (prefetched by Firm.objects.for_profile()), sites and regions."""
+    from .network import around
+
     relationships = [*firm.public_relationships_out, *firm.public_relationships_in]
-    return relationships, network(relationships, focus=firm.public_id)
+    return relationships, around(relationships, [firm], focus=firm.public_id)
 
 
 def connected_to(relationships, public_id):
