@@ -1,5 +1,6 @@
 """The map of sites, the network of firms and the dataset timeline."""
 
+from django.db.models import F, Prefetch
 from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
@@ -11,6 +12,8 @@ from .network import around, whole_network
 from .visual import connected_to, site_map
 
 FIRM_ID_MAX_LENGTH = 16
+# The dataset timeline draws claims one by one up to this many; the charts count them all.
+TIMELINE_CLAIMS = 400
 
 
 @require_safe
@@ -60,4 +63,28 @@ def network_page(request):
 
 @require_safe
 def timeline_page(request):
-    return render(request, "entities/timeline.html", {"charts": claims_over_time()})
+    """Every claim on one axis (up to TIMELINE_CLAIMS, the latest first), then the yearly counts."""
+    from evidence.models import Citation, Claim
+
+    claims = list(
+        Claim.objects.public()
+        .for_list()
+        .prefetch_related(
+            Prefetch(
+                "citations",
+                queryset=Citation.objects.public().for_display(),
+                to_attr="public_citations",
+            )
+        )
+        .order_by(F("date_start").desc(nulls_last=True), "-public_id")[:TIMELINE_CLAIMS]
+    )
+    return render(
+        request,
+        "entities/timeline.html",
+        {
+            "charts": claims_over_time(),
+            "claims": claims,
+            "capped": len(claims) == TIMELINE_CLAIMS,
+            "cap": TIMELINE_CLAIMS,
+        },
+    )
