@@ -346,7 +346,8 @@ def claim_timeline(claims):
         mark.x, mark.x2 = x_of(mark.start), x_of(mark.end)
         left = mark.x - (DOT_RADIUS if mark.is_point else 0)
         right = (mark.x + DOT_RADIUS if mark.is_point else max(mark.x2, mark.x + 3)) + (
-            8 + 7 * len(str(mark.count)) if mark.count > 1 else 2
+            # Room for the "×n" label: 4 px gap, the sign and digits at about 7 px each.
+            6 + 7 * (len(str(mark.count)) + 1) if mark.count > 1 else 2
         )
         lane = next((i for i, end in enumerate(lane_ends) if end <= left), None)
         if lane is None:

@@ -151,8 +151,18 @@
       L.tileLayer(data.tiles.url, { attribution: data.tiles.attribution, maxZoom: 18 }).addTo(map);
     }
     L.control.scale({ imperial: false }).addTo(map);
-    map.fitBounds(UKRAINE, { padding: [8, 8] });
     var bounds = drawSites(map, data);
+    function fit() {
+      if (compact && bounds.length) map.fitBounds(bounds, { padding: [40, 40], maxZoom: 8 });
+      else map.fitBounds(UKRAINE, { padding: [8, 8] });
+    }
+    fit();
+    // A phone turned, or a window resized: the whole picture again.
+    var refit = null;
+    window.addEventListener("resize", function () {
+      window.clearTimeout(refit);
+      refit = window.setTimeout(function () { map.invalidateSize(); fit(); }, 150);
+    });
     container.setAttribute("data-markers", String(data.markers.length));
     container.setAttribute("data-regions", String(data.regions.length));
     fetch(data.basemap, { credentials: "same-origin" })
@@ -162,7 +172,6 @@
       })
       .then(function (geo) {
         drawBase(map, geo, data, compact);
-        if (compact && bounds.length) map.fitBounds(bounds, { padding: [40, 40], maxZoom: 8 });
         container.setAttribute("data-basemap", "drawn");
       })
       .catch(function () {
