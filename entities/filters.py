@@ -267,9 +267,7 @@ class SiteMapFilter(django_filters.FilterSet):
     def filter_stage(self, queryset, name, value):
         from derived.models import FirmSite
 
-        return queryset.filter(
-            pk__in=FirmSite.objects.filter(firm__stage=value).values("site_id")
-        )
+        return queryset.filter(pk__in=FirmSite.objects.filter(firm__stage=value).values("site_id"))
 
     def filter_firm(self, queryset, name, value):
         return queryset.linked_to_firm(public_id=value)

@@ -110,13 +110,13 @@ class Edge:
         if a.column == b.column:
             # A tie between two firms: an arc that bows left of their column.
             bow = a.x - 60
-            return f"M{a.x:.1f},{a.y:.1f} C{bow:.1f},{a.y:.1f} {bow:.1f},{b.y:.1f} {b.x:.1f},{b.y:.1f}"
+            return (
+                f"M{a.x:.1f},{a.y:.1f} C{bow:.1f},{a.y:.1f} {bow:.1f},{b.y:.1f} {b.x:.1f},{b.y:.1f}"
+            )
         if a.column > b.column:
             a, b = b, a
         middle = (a.x + b.x) / 2
-        return (
-            f"M{a.x:.1f},{a.y:.1f} C{middle:.1f},{a.y:.1f} {middle:.1f},{b.y:.1f} {b.x:.1f},{b.y:.1f}"
-        )
+        return f"M{a.x:.1f},{a.y:.1f} C{middle:.1f},{a.y:.1f} {middle:.1f},{b.y:.1f} {b.x:.1f},{b.y:.1f}"
 
 
 @dataclass

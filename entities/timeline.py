@@ -152,13 +152,15 @@ def place(claim):
         since, where = occupation
         if placed.end <= since:
             placed.start = None
-            placed.note = _(
-                "Before the occupation of %(place)s (%(date)s): not drawn."
-            ) % {"place": where, "date": since.year}
+            placed.note = _("Before the occupation of %(place)s (%(date)s): not drawn.") % {
+                "place": where,
+                "date": since.year,
+            }
         else:
-            placed.note = _(
-                "Starts before the occupation of %(place)s: drawn from %(date)s."
-            ) % {"place": where, "date": since.year}
+            placed.note = _("Starts before the occupation of %(place)s: drawn from %(date)s.") % {
+                "place": where,
+                "date": since.year,
+            }
             placed.start = since
     return placed
 
@@ -238,9 +240,12 @@ class Mark:
         if self.count > 6:
             ids += " …"
         first = self.claims[0]
-        when = first.when if self.basis != REPORTED else _("undated; reported %(date)s") % {
-            "date": format_partial_date(self.start, self.precision)
-        }
+        when = (
+            first.when
+            if self.basis != REPORTED
+            else _("undated; reported %(date)s")
+            % {"date": format_partial_date(self.start, self.precision)}
+        )
         return f"{ids} · {when} · {first.get_claim_type_display()}"
 
 

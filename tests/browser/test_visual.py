@@ -197,7 +197,8 @@ def test_on_a_phone_the_results_come_first_and_no_list_scrolls_sideways(
     for label in ("Stage", "Sanctions", "Claims"):
         cell = first.locator(f'td[data-label="{label}"]')
         box = cell.bounding_box()
-        assert box["x"] >= 0 and box["x"] + box["width"] <= 360, label
+        assert box["x"] >= 0, label
+        assert box["x"] + box["width"] <= 360, label
     search = page.locator("#header-q")
     fits = search.evaluate(
         "input => { const c = document.createElement('canvas').getContext('2d');"

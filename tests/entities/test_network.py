@@ -89,7 +89,7 @@ def test_two_loads_draw_the_same_layout_with_one_row_per_node_in_each_column(cli
 
     assert first == second
     by_column = {}
-    for kind, x, y in first.values():
+    for _kind, x, y in first.values():
         by_column.setdefault(x, []).append(y)
     for ys in by_column.values():
         ys.sort()

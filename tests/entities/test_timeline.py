@@ -64,9 +64,7 @@ def test_an_undated_claim_is_drawn_at_its_report_date_and_says_so():
     CitationFactory(claim=claim, source=early)
     undated_source = SourceFactory(published_on=None, accessed_on=datetime.date(2026, 11, 28))
     accessed = ClaimFactory(date_start=None, cite=undated_source)
-    nothing = ClaimFactory(
-        date_start=None, cite=SourceFactory(published_on=None, accessed_on=None)
-    )
+    nothing = ClaimFactory(date_start=None, cite=SourceFactory(published_on=None, accessed_on=None))
 
     rows = {
         row.claim.public_id: row
@@ -105,7 +103,7 @@ def test_nothing_is_drawn_before_the_occupation_of_the_claims_place():
         "Starts before the occupation of Karan Quarry: drawn from 2022."
     )
     assert rows[before.public_id].start is None
-    assert "Before the occupation of Karan Quarry (2022): not drawn." == rows[before.public_id].note
+    assert rows[before.public_id].note == "Before the occupation of Karan Quarry (2022): not drawn."
     assert rows[crimea.public_id].start is None
     assert place(Claim.objects.for_display().get(pk=crimea.pk)).note.startswith(
         "Before the occupation of Autonomous Republic of Crimea (2014)"
@@ -151,7 +149,9 @@ def test_the_firm_and_site_timelines_draw_every_claim_and_table_them(client):
             same_year.public_id: "event",
             undated.public_id: "reported",
         }
-        assert re.search(rf'class="tl-mark tl-reported [^"]*" data-claims="{undated.public_id}"', body)
+        assert re.search(
+            rf'class="tl-mark tl-reported [^"]*" data-claims="{undated.public_id}"', body
+        )
         assert "reported on 1 March 2025" in body
         assert 'style="' not in body  # the CSP forbids inline styles
 

@@ -6,7 +6,6 @@ import re
 from decimal import Decimal
 
 import pytest
-
 from django.conf import settings
 
 from entities import gazetteer
@@ -135,8 +134,10 @@ def test_every_gazetteer_row_names_its_source_and_lies_in_ukraine():
     rows = gazetteer.localities()
     assert rows
     for place in rows.values():
-        assert place.source and place.source_url.startswith("https://"), place
-        assert 44 <= place.latitude <= 53 and 22 <= place.longitude <= 41, place
+        assert place.source, place
+        assert place.source_url.startswith("https://"), place
+        assert 44 <= place.latitude <= 53, place
+        assert 22 <= place.longitude <= 41, place
 
 
 def test_the_map_filters_by_kind_firm_stage_and_refuses_a_bad_value_with_a_400(client):
@@ -179,20 +180,29 @@ def inside(point, ring):
 
 def test_the_base_layer_draws_crimea_and_sevastopol_inside_ukraines_border():
     features = json.loads(BASEMAP.read_text())["features"]
-    oblasts = {f["properties"]["katotth"]: f for f in features if f["properties"]["layer"] == "oblast"}
+    oblasts = {
+        f["properties"]["katotth"]: f for f in features if f["properties"]["layer"] == "oblast"
+    }
     (border,) = [f for f in features if f["properties"]["layer"] == "border"]
     # 24 oblasts, the Autonomous Republic of Crimea, Kyiv and Sevastopol.
     assert len(oblasts) == 27
     assert oblasts["01"]["properties"]["region"] == "crimea"
     assert oblasts["85"]["properties"]["region"] == "sevastopol"
     outline = border["geometry"]["coordinates"][0]
-    simferopol, sevastopol, kerch, kyiv = (34.10, 44.95), (33.53, 44.60), (36.45, 45.35), (30.52, 50.45)
+    simferopol, sevastopol, kerch, kyiv = (
+        (34.10, 44.95),
+        (33.53, 44.60),
+        (36.45, 45.35),
+        (30.52, 50.45),
+    )
     for city in (simferopol, sevastopol, kerch, kyiv):
         assert inside(city, outline), city
     # Not a world map with other countries: Rostov-on-Don and Minsk are outside.
     assert not inside((39.72, 47.23), outline)
     assert not inside((27.56, 53.90), outline)
-    labels = {f["properties"]["name_en"] for f in features if f["properties"]["layer"] == "oblast-label"}
+    labels = {
+        f["properties"]["name_en"] for f in features if f["properties"]["layer"] == "oblast-label"
+    }
     assert {"Crimea", "Sevastopol", "Donetsk", "Luhansk", "Kherson", "Zaporizhzhia"} <= labels
     assert BASEMAP.stat().st_size < 80_000
 
@@ -238,5 +248,3 @@ def test_the_map_page_reads_the_tile_server_from_settings(client, settings):
 def test_the_map_route_is_not_taken_for_a_site_identifier(client):
     assert client.get("/sites/map/").status_code == 200
     assert client.get("/sites/S0999/").status_code == 404
-
-
