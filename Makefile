@@ -37,8 +37,24 @@ seed: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_seeds
 
-test: $(STAMP)
+test: $(STAMP) browser-deps
 	$(PY) -m pytest -n $${PYTEST_WORKERS:-auto} $(PYTEST_ARGS)
+
+# The browser tests drive Debian's Chromium and need CJK fonts for the names in
+# Chinese: installed here when missing (as root), as .ci/run does; otherwise a
+# clear message says what to install.
+.PHONY: browser-deps
+browser-deps:
+	@if [ ! -x $${HUB_CHROMIUM:-/usr/bin/chromium} ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "Installing Chromium and the CJK fonts for the browser tests (apt-get)"; \
+			DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+		else \
+			echo "The browser tests need Debian's Chromium and CJK fonts: sudo apt-get install -y chromium fonts-noto-cjk"; \
+			exit 1; \
+		fi; \
+	fi
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -235,3 +235,39 @@ class DesignationFilter(django_filters.FilterSet):
     class Meta:
         model = SanctionsDesignation
         fields = []
+
+
+class SiteMapFilter(django_filters.FilterSet):
+    """The map's own filters: what kind of site, and which firms' claims tie to it."""
+
+    kind = django_filters.ChoiceFilter(choices=Site.Kind.choices, label=_("Kind"))
+    stage = django_filters.ChoiceFilter(
+        choices=Stage.choices, label=_("Stage of a firm at the site"), method="filter_stage"
+    )
+    firm = django_filters.ChoiceFilter(
+        choices=[], label=_("Firm at the site"), method="filter_firm"
+    )
+
+    class Meta:
+        model = Site
+        fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from derived.models import FirmSite
+
+        firms = (
+            Firm.objects.public()
+            .filter(pk__in=FirmSite.objects.values("firm_id"))
+            .order_by("name_en")
+            .values_list("public_id", "name_en")
+        )
+        self.filters["firm"].extra["choices"] = list(firms)
+
+    def filter_stage(self, queryset, name, value):
+        from derived.models import FirmSite
+
+        return queryset.filter(pk__in=FirmSite.objects.filter(firm__stage=value).values("site_id"))
+
+    def filter_firm(self, queryset, name, value):
+        return queryset.linked_to_firm(public_id=value)

@@ -43,3 +43,12 @@ def record_links(text, autoescape=True):
         return f'<a href="{url}" class="id">{match.group(0)}</a>'
 
     return mark_safe(RECORD_ID.sub(link, escaped))
+
+
+@register.filter
+def active_filters(filterset):
+    """How many of a list's filters the request uses (the sort order is not a filter)."""
+    if filterset is None or not filterset.is_bound:
+        return 0
+    data = filterset.form.data
+    return sum(1 for name in filterset.filters if name != "sort" and data.get(name))

@@ -46,7 +46,11 @@ PUBLIC_PAGES = [
     "/network/?firm=F0013",
     "/firms/F0013/",
     "/timeline/",
+    "/firms/F0001/",
+    "/sites/map/?kind=quarry",
 ]
+# The pages whose layout changes most on a phone, checked at 360 px too.
+PHONE_PAGES = ["/firms/", "/sites/", "/sources/", "/sites/map/", "/network/", "/timeline/"]
 
 
 def violations(page):
@@ -72,6 +76,18 @@ def test_public_pages_have_no_serious_accessibility_violations(axe_page, seeded_
         axe_page.goto(seeded_live.url + path)
         if problems := violations(axe_page):
             found[path] = problems
+    assert not found, found
+
+
+def test_the_phone_layouts_have_no_serious_accessibility_violations(browser, seeded_live):
+    context = browser.new_context(bypass_csp=True, viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    found = {}
+    for path in PHONE_PAGES:
+        page.goto(seeded_live.url + path)
+        if problems := violations(page):
+            found[path] = problems
+    context.close()
     assert not found, found
 
 

@@ -146,7 +146,7 @@ def test_a_list_page_in_ukrainian(ukrainian, records):
     body = text(ukrainian.get("/firms/"))
     assert "<h1>Фірми та організації</h1>" in body
     assert 'role="status">3 фірми</p>' in body
-    assert "Фільтри та сортування" in body
+    assert "Фільтр (активних: 0)" in body
     assert "Луганська область" in body  # a region facet
     assert "Назва (за спаданням)" in body  # a sort order
     assert '<option value="" selected>Усі</option>' in body  # the empty filter choice
