@@ -14,9 +14,9 @@ LICENSE = """\
 TOT Insights Hub data package, update {number}
 Copyright the TOT Insights Hub research team.
 
-This work is licensed under the Creative Commons Attribution 4.0
-International License. To view a copy of this license, visit
-https://creativecommons.org/licenses/by/4.0/ or send a letter to Creative Commons, PO Box 1866, Mountain View, CA 94042, USA.
+This work is licensed under the Creative Commons Attribution 4.0 International License.
+To view a copy of this license, visit https://creativecommons.org/licenses/by/4.0/
+or send a letter to Creative Commons, PO Box 1866, Mountain View, CA 94042, USA.
 
 In short: anyone may copy, share and adapt the data, for any purpose, provided
 they credit the TOT Insights Hub, link to the licence and say what they changed.
