@@ -34,7 +34,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from . import archive, incremental, readme
+from . import archive, ftm, incremental, readme
 from .tables import TABLES
 
 logger = logging.getLogger("hub.downloads")
@@ -49,6 +49,7 @@ README_NAMES = [
 ]
 # The files written beside the tables and the delta, in manifest and zip order.
 ABOUT_FILES = ["README.md", "LICENSE.txt", "datapackage.json", "codebook.md", "CITATION.cff"]
+FTM_FILE = "entities.ftm.jsonl"
 
 
 def root():
@@ -69,7 +70,7 @@ def table_files():
 
 def file_path(update, name):
     """The path of an allowed file of the update's package, or None (no path tricks)."""
-    allowed = {*table_files(), "delta.jsonl", *README_NAMES, zip_name(update)}
+    allowed = {*table_files(), "delta.jsonl", FTM_FILE, *README_NAMES, zip_name(update)}
     path = directory(update.number) / name
     return path if name in allowed and path.is_file() else None
 
@@ -236,8 +237,9 @@ def _finish(folder, update, tables, counts, today, executor):
     )
     (folder / "codebook.md").write_text(codebook(update), encoding="utf-8")
     (folder / "CITATION.cff").write_text(citation_cff(update), encoding="utf-8")
+    counts[FTM_FILE.removesuffix(".jsonl")] = sum(ftm.write(folder, today).values())
     readme.write(folder, update, counts)
-    names = [*table_files(), "delta.jsonl", *ABOUT_FILES]
+    names = [*table_files(), "delta.jsonl", FTM_FILE, *ABOUT_FILES]
     hashing = {name: executor.submit(archive.sha256_of, folder / name) for name in names}
     hashes = {}
     written = []
@@ -401,6 +403,7 @@ def codebook(update):
             for column in table.columns
         ]
         lines.append("")
+    lines.append(ftm.codebook_section())
     return "\n".join(lines)
 
 
@@ -425,7 +428,7 @@ def citation_cff(update):
 
 def _write_manifest(folder, update, counts, hashes):
     files = []
-    for name in [*table_files(), "delta.jsonl", *ABOUT_FILES]:
+    for name in [*table_files(), "delta.jsonl", FTM_FILE, *ABOUT_FILES]:
         stem = name.rsplit(".", 1)[0]
         files.append(
             {
