@@ -147,10 +147,13 @@ def match_firms(entities):
 
 
 def _kind(entity, sanction):
+    """The kind, from the listing's own provisions, else the topics of the entity it names."""
     topics = set(entity.get("topics", quiet=True))
     provisions = " ".join(sanction.get("provisions")).lower()
     if "export" in provisions:
         return "export_control"
+    if "freeze" in provisions or "blocking" in provisions:
+        return "sanction"
     for topic, kind in TOPIC_KINDS:
         if topic in topics:
             return kind
