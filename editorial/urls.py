@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import feeds, import_views, staff_views, views
+from . import feeds, ftm_views, import_views, staff_views, views
 
 app_name = "editorial"
 urlpatterns = [
@@ -22,4 +22,5 @@ urlpatterns = [
     path("staff/updates/new/", staff_views.compose_update, name="staff_compose"),
     path("staff/import/", import_views.import_upload, name="staff_import"),
     path("staff/import/<int:pk>/", import_views.import_job, name="staff_import_job"),
+    path("staff/import/ftm/", ftm_views.ftm_upload, name="staff_ftm_import"),
 ]

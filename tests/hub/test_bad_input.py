@@ -15,7 +15,7 @@ PARAMS = [
     "ownership",
     "sector",
     "country",
-    "sanctioned",
+    "designation",
     "european",
     "region",
     "claim_type",
