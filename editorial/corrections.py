@@ -100,6 +100,9 @@ def submit_correction(
         correction=correction, name=name, email=email, ip_hash=keyed_hash(ip) if ip else ""
     )
     Transition.objects.create(correction=correction, from_status="", to_status=correction.status)
+    if email:
+        # The link is known only now; the notice is queued once the correction is stored.
+        transaction.on_commit(lambda: notify_received(correction, token), robust=True)
     logger.info("correction %s received", correction.reference)
     return correction, token
 
@@ -216,6 +219,13 @@ def close_answered_corrections(*, update, changes, actor):
             transaction.on_commit(
                 lambda c=correction: notify_submitter(c, update.number), robust=True
             )
+
+
+def notify_received(correction, token):
+    """Queue the submitter's receipt with the tracking link (sealed: the queue keeps its rows)."""
+    from . import tasks
+
+    tasks.notify_correction_received.enqueue(correction.pk, tasks.seal_token(correction.pk, token))
 
 
 def notify_submitter(correction, number):
