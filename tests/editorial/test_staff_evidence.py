@@ -255,10 +255,13 @@ def test_the_picker_suggests_records_as_json_and_the_form_takes_a_name(sany, edi
 
 def test_a_name_that_matches_nothing_or_several_says_so(sany):
     FirmFactory(name_en="SANY Group", aliases="Sany Group")
-    form = RecordForm({"firms": "Sany\nNo such firm"}, model=Claim, only=["firms"])
-    assert not form.is_valid()
-    errors = " ".join(form.errors["firms"])
-    assert "matches several records" in errors or "No firm matches" in errors
+    several = RecordForm({"firms": "Sany"}, model=Claim, only=["firms"])
+    assert not several.is_valid()
+    assert "matches several records" in several.errors["firms"][0]
+    assert sany.public_id in several.errors["firms"][0]
+    none = RecordForm({"firms": "No such firm"}, model=Claim, only=["firms"])
+    assert not none.is_valid()
+    assert "No firm matches “No such firm”" in none.errors["firms"][0]
 
 
 def test_a_new_firm_site_and_claim_are_staged_as_drafts_from_the_staff_pages(editor, sany):
