@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import BadRequest
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from entities.models import Firm, Relationship, Site
@@ -179,6 +180,11 @@ def new_record(request, kind):
                 form.add_error(None, str(error))
             else:
                 _staged_message(request, [change])
+                if model is Claim:  # next, the citations it cannot be published without
+                    url = reverse("editorial:staff_stage", args=[change.public_id])
+                    return redirect(
+                        url + (f"?correction={correction.number}" if correction else "")
+                    )
                 return redirect("editorial:staff_change", pk=change.pk)
     context = {
         "form": form,

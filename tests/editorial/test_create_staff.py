@@ -54,6 +54,7 @@ def test_create_staff_makes_an_account_that_signs_in_with_a_code_from_the_printe
     output = create("Olena.Editor@Example.org", "--role", "editor")
     password = re.search(r"^Password: (\S+)$", output, re.M).group(1)
     uri = re.search(r"^(otpauth://\S+)$", output, re.M).group(1)
+    assert "▄" in output.split(uri)[1]  # and its QR code, drawn in the terminal
     user = get_user_model().objects.get()
     assert user.get_username() == "Olena.Editor@example.org"
     assert user.is_staff
