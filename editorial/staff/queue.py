@@ -22,10 +22,11 @@ QUEUE_TARGETS = {"firm": Firm, "site": Site, "claim": Claim, "source": Source}
 AGE_BANDS = [("under 7 days", 0, 7), ("7 to 30 days", 7, 30), ("over 30 days", 30, None)]
 
 
-def open_counts():
-    """Rows of (status value, label, [count per age band], total) for the open statuses."""
+def status_counts():
+    """(rows of (status, label, [count per age band], total) for the open statuses,
+    {status: count} for all), from one query."""
     now = timezone.now()
-    aggregates = {}
+    aggregates = {"total": Count("pk")}
     for index, (_label, older, at_most) in enumerate(AGE_BANDS):
         band = Q(received_at__lte=now - timedelta(days=older))
         if at_most is not None:
@@ -33,25 +34,22 @@ def open_counts():
         aggregates[f"band{index}"] = Count("pk", filter=band)
     by_status = {
         row["status"]: row
-        for row in Correction.objects.filter(status__in=Correction.OPEN)
-        .order_by()
-        .values("status")
-        .annotate(**aggregates)
+        for row in Correction.objects.order_by().values("status").annotate(**aggregates)
     }
     rows = []
     for status in Correction.OPEN:
         found = by_status.get(status, {})
         counts = [found.get(f"band{index}", 0) for index in range(len(AGE_BANDS))]
         rows.append((status, Correction.Status(status).label, counts, sum(counts)))
-    return rows
+    return rows, {status: row["total"] for status, row in by_status.items()}
 
 
 def queue_summary(user):
-    counts = dict(Correction.objects.order_by().values_list("status").annotate(n=Count("pk")))
+    open_rows, counts = status_counts()
     median_days, decided = corrections.handling_days()
     return {
         "age_bands": [label for label, _older, _at_most in AGE_BANDS],
-        "open_rows": open_counts(),
+        "open_rows": open_rows,
         "statuses": [
             (value, label, counts.get(value, 0)) for value, label in Correction.Status.choices
         ],
