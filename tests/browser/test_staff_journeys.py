@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import Group
 from playwright.sync_api import expect
 
-from tests.browser.conftest import staff_log_in
+from tests.browser.conftest import ARTIFACTS, staff_log_in
 from tests.factories import CitationFactory, ClaimFactory, FirmFactory, SourceFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -61,7 +61,11 @@ Array.from(document.querySelectorAll("body *"))
 """
 
 
-def no_sideways_scroll(page):
+def no_sideways_scroll(page, name=None):
+    if name:  # kept in artifacts/ for a person to look at
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        width = page.viewport_size["width"]
+        page.screenshot(path=ARTIFACTS / f"staff-journey-{name}-{width}.png", full_page=True)
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     wide = page.evaluate(WIDEST)
     assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px: {wide}"
@@ -88,7 +92,7 @@ def test_a_better_source_goes_from_a_correction_to_a_footnote_in_the_next_update
     expect(page.locator(".staff-messages")).to_have_count(1)
     expect(page.locator("main")).to_contain_text("COR-00001 is now accepted.")
     expect(page.locator("dl.facts").first).to_contain_text("edith")
-    no_sideways_scroll(page)
+    no_sideways_scroll(page, "correction")
     page.get_by_role("link", name=re.compile(f"Stage a change to {claim.public_id}")).click()
     expect(page.get_by_label("URL", exact=True)).to_have_value(evidence)
     page.get_by_label("Title", exact=True).fill("Deliveries of mining machinery, 2024")
@@ -110,7 +114,7 @@ def test_a_better_source_goes_from_a_correction_to_a_footnote_in_the_next_update
     expect(after.locator("ol.footnotes li")).to_have_count(2)
     expect(after).to_contain_text("Deliveries of mining machinery, 2024")
     expect(after).to_contain_text("delivered in 2024")
-    no_sideways_scroll(page)
+    no_sideways_scroll(page, "stage-preview")
 
     # Only a reviewer publishes, and the editor's 403 says so.
     assert page.goto(f"{base}/staff/updates/new/").status == 403
@@ -131,6 +135,6 @@ def test_a_better_source_goes_from_a_correction_to_a_footnote_in_the_next_update
     notes = page.locator("ol.footnotes")
     expect(notes).to_contain_text("Deliveries of mining machinery, 2024")
     expect(notes).to_contain_text("para. 3")
-    no_sideways_scroll(page)
+    no_sideways_scroll(page, "claim-after")
     page.goto(tracking_url)
     expect(page.locator("main")).to_contain_text("Published in update")
