@@ -87,7 +87,11 @@ def stage_for_record(request, public_id):
             raise BadRequest("Unknown action.")
         status = 400
         if refusal:
-            target_form = action_forms.get(action) or evidence_forms["citation"]
+            target_form = {
+                **action_forms,
+                **evidence_forms,
+                "cite": evidence_forms.get("citation"),
+            }[action]
             target_form.add_error(None, refusal)
         else:
             if action == "cite":

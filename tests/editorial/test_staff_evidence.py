@@ -19,6 +19,7 @@ from tests.factories import (
     CitationFactory,
     ClaimFactory,
     FirmFactory,
+    RelationshipFactory,
     SiteFactory,
     SourceFactory,
     login_verified,
@@ -187,6 +188,33 @@ def test_a_citation_is_withdrawn_with_its_reason(claim, editor):
         "withdraw",
         "The page does not say this.",
     )
+
+
+def test_a_relationship_is_given_a_citation_from_its_stage_page(editor):
+    relationship = RelationshipFactory()
+    source = SourceFactory(title="Shareholder register")
+    url = reverse("editorial:staff_stage", args=[relationship.public_id])
+    data = cite_data(**{"cite-source": source.public_id, "citation-locator": "Table 2"})
+    assert client_for(editor).post(url, data).status_code == 302
+    citation = Citation.objects.get(status=Status.DRAFT)
+    assert (citation.relationship, citation.source, citation.claim) == (relationship, source, None)
+
+
+def test_evidence_is_not_staged_for_a_correction_that_is_not_accepted(claim, editor):
+    correction, _ = corrections.submit_correction(target=claim, what_is_wrong="x", proposed_fix="y")
+    url = reverse("editorial:staff_stage", args=[claim.public_id])
+    url += f"?correction={correction.number}"
+    data = cite_data(**{"cite-source": claim.citations.get().source.public_id})
+    response = client_for(editor).post(url, data)
+    assert response.status_code == 400
+    assert "accept it before staging" in response.content.decode()
+    assert not Change.objects.exists()
+
+
+def test_a_missing_staff_record_is_the_sites_own_404(editor):
+    response = client_for(editor).get(reverse("editorial:staff_stage", args=["C999999"]))
+    assert response.status_code == 404
+    assert '<link rel="stylesheet"' in response.content.decode()
 
 
 def test_a_citation_without_a_locator_names_the_field(claim, editor):
