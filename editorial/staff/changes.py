@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from .. import publishing, staff_forms, staging
 from ..models import Change, Update
 from .access import staff_required
-from .present import change_items, public_url
+from .present import change_items, previews_of_touched_claims, public_url
 
 
 @staff_required("editorial.view_change", post="editorial.stage_change")
@@ -84,5 +84,10 @@ def compose_update(request):
             initial={"idempotency_key": secrets.token_urlsafe(24)}, pending=pending
         )
     number = (Update.objects.aggregate(n=Max("number"))["n"] or 0) + 1
-    context = {"form": form, "number": number, "items": change_items(pending)}
+    context = {
+        "form": form,
+        "number": number,
+        "items": change_items(pending),
+        "claim_previews": previews_of_touched_claims(pending),
+    }
     return render(request, "editorial/staff_compose.html", context, status=status)

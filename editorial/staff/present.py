@@ -130,3 +130,16 @@ def claim_preview(claim):
         "before": {"claim": before[0], "footnotes": before[1]} if before else None,
         "after": {"claim": after[0], "footnotes": after[1], "marked": after[2]} if after else None,
     }
+
+
+def previews_of_touched_claims(changes, limit=20):
+    """claim_preview of the claims the pending `changes` touch (themselves or their citations)."""
+    claim_type = ContentType.objects.get_for_model(Claim)
+    citation_type = ContentType.objects.get_for_model(Citation)
+    pks = {c.object_id for c in changes if c.content_type_id == claim_type.pk}
+    cited = [c.object_id for c in changes if c.content_type_id == citation_type.pk]
+    pks |= set(
+        Citation.objects.filter(pk__in=cited, claim__isnull=False).values_list("claim", flat=True)
+    )
+    claims = Claim.objects.filter(pk__in=pks).order_by("public_id")[:limit]
+    return [(claim, claim_preview(claim)) for claim in claims]

@@ -122,6 +122,9 @@ def test_a_better_source_goes_from_a_correction_to_a_footnote_in_the_next_update
     page.context.clear_cookies()
 
     log_in(page, base, "rueben", "/staff/updates/new/")
+    preview = page.get_by_role("region", name=f"{claim.public_id} before and after")
+    expect(preview).to_contain_text(NEW)
+    expect(preview).to_contain_text("Deliveries of mining machinery, 2024")
     page.get_by_label("Summary").fill("COR-00001: the deliveries of 2024, with their source")
     no_sideways_scroll(page)
     page.get_by_role("button", name=re.compile(r"Publish update \d+")).click()
