@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from . import ftm_import
-from .staff_views import staff_required
+from .staff.access import staff_required
 
 
 class FtMUploadForm(forms.Form):
