@@ -13,8 +13,8 @@ from django.views.decorators.http import require_safe
 
 from derived import tally
 from entities.models import STAGE_EXPLANATIONS, Firm, Site, Stage
-from evidence import confidence
-from evidence.models import Claim, ClaimType, Confidence, Reliability, Source
+from evidence import confidence, glossary
+from evidence.models import Claim, Source
 from hub import search as search_engine
 from hub import search_results
 
@@ -57,11 +57,8 @@ def methodology(request):
         request,
         "pages/methodology.html",
         {
-            "stages": [(stage, STAGE_EXPLANATIONS[stage]) for stage in Stage],
+            "glossary": {v.name.replace("-", "_"): v for v in glossary.VOCABULARIES},
             "confidence_rules": confidence.RULES,
-            "reliability_grades": Reliability.choices,
-            "claim_types": ClaimType.choices,
-            "confidence_levels": Confidence,
         },
     )
 

@@ -4,7 +4,7 @@ import re
 
 from django import template
 from django.urls import reverse
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 from hub import transliteration
@@ -43,3 +43,15 @@ def record_links(text, autoescape=True):
         return f'<a href="{url}" class="id">{match.group(0)}</a>'
 
     return mark_safe(RECORD_ID.sub(link, escaped))
+
+
+@register.simple_tag
+def term(vocabulary, value, label):
+    """``{% term "confidence" claim.confidence claim.get_confidence_display %}``.
+
+    The label of a vocabulary value, linked to its one definition on the
+    methodology page (anchor ``<vocabulary>-<value>``, see evidence.glossary).
+    """
+    return format_html(
+        '<a class="term" href="{}#{}-{}">{}</a>', reverse("methodology"), vocabulary, value, label
+    )
