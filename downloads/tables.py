@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from itertools import batched
 
 from django.conf import settings
-from django.db.models import F, Lookup
+from django.db.models import BooleanField, Case, F, Lookup, Value, When
 from django.db.models.functions import Length
 from django.db.models.lookups import In
 from django.utils.translation import gettext_noop
@@ -185,6 +185,30 @@ def c(name, type_, description, path=None, **kwargs):
     return Column(name, type_, description, path if path is not None else name, **kwargs)
 
 
+def european_presence_expression():
+    """True where a published claim supports the European presence, else empty (NULL)."""
+    return Case(
+        When(
+            european_presence=True,
+            european_presence_claim__status=Status.PUBLISHED,
+            then=Value(True),
+        ),
+        default=Value(None),
+        output_field=BooleanField(null=True),
+    )
+
+
+def european_presence_claim_expression():
+    return Case(
+        When(
+            european_presence=True,
+            european_presence_claim__status=Status.PUBLISHED,
+            then=F("european_presence_claim__public_id"),
+        ),
+        default=Value(""),
+    )
+
+
 ID = c(
     "id", "string", "Stable public identifier; the record's page is /<table>/<id>/.", "public_id"
 )
@@ -241,7 +265,20 @@ TABLES = [
                 "integer",
                 "Engagement stage: 1 private suppliers, 2 networks, 3 state capital.",
             ),
-            c("european_presence", "boolean", "Present in European markets; empty when unknown."),
+            c(
+                "european_presence",
+                "boolean",
+                "true when a published claim (european_presence_claim) supports a presence in "
+                "European markets; empty when not established.",
+                european_presence_expression(),
+            ),
+            c(
+                "european_presence_claim",
+                "string",
+                "The published claim that supports the European presence, if any.",
+                european_presence_claim_expression(),
+                foreign_key=("claims", "id"),
+            ),
             c("european_presence_note", "string", "Details of the European presence."),
             c("description", "string", "Description."),
             LAST_UPDATE,

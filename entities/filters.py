@@ -2,13 +2,14 @@
 
 import django_filters
 from django import forms
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, When
 from django.utils.translation import gettext_lazy as _
 
 from derived.models import FirmClaimFact
 from evidence.models import ClaimType, Confidence
 from hub import search
 from hub.listing import Facet, ordering_labels
+from hub.models import Status
 
 from .countries import COUNTRY_CHOICES
 from .models import (
@@ -24,7 +25,8 @@ from .models import (
 )
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
-YES_NO_UNKNOWN = [*YES_NO, ("unknown", _("Unknown"))]
+# "Yes" only where a published claim supports it (Firm.european_presence_shown).
+ESTABLISHED = [("yes", _("Yes")), ("not_established", _("Not established"))]
 # Sort orders: (field name, parameter).
 FIRM_SORT = (
     ("name_en", "name"),
@@ -62,7 +64,7 @@ class FirmFilter(django_filters.FilterSet):
         choices=YES_NO, method="filter_sanctioned", label=_("Under sanctions")
     )
     european = django_filters.ChoiceFilter(
-        choices=YES_NO_UNKNOWN, method="filter_european", label=_("Present in European markets")
+        choices=ESTABLISHED, method="filter_european", label=_("Present in European markets")
     )
     region = django_filters.ChoiceFilter(
         choices=Region.choices, method="filter_claims", label=_("Region of activity")
@@ -94,9 +96,8 @@ class FirmFilter(django_filters.FilterSet):
         return queryset.filter(sanctioned_q() if value == "yes" else ~sanctioned_q())
 
     def filter_european(self, queryset, name, value):
-        if value == "unknown":
-            return queryset.filter(european_presence__isnull=True)
-        return queryset.filter(european_presence=(value == "yes"))
+        established = european_presence_q()
+        return queryset.filter(established if value == "yes" else ~established)
 
     def filter_claims(self, queryset, name, value):
         # By the firms' claim facts, which say the same as their published claims.
@@ -106,6 +107,11 @@ class FirmFilter(django_filters.FilterSet):
 def sanctioned_q():
     """A firm is under sanctions while it has a published designation in force."""
     return Exists(SanctionsDesignation.objects.public().in_force().filter(firm=OuterRef("pk")))
+
+
+def european_presence_q():
+    """A "Yes": recorded, and supported by a published claim (Firm.european_presence_shown)."""
+    return Q(european_presence=True, european_presence_claim__status=Status.PUBLISHED)
 
 
 def counts_of_claim_facts(queryset, facets):
@@ -132,7 +138,13 @@ def claim_fact_facet(name):
 
 def counted_firms():
     """The public firms, as the facets count them (a sanctioned flag to group by)."""
-    return Firm.objects.public().annotate(is_sanctioned=sanctioned_q())
+    return Firm.objects.public().annotate(
+        is_sanctioned=sanctioned_q(),
+        # Case, not the bare condition: with no claim the join gives NULL, not false.
+        european_established=Case(
+            When(european_presence_q(), then=True), default=False, output_field=BooleanField()
+        ),
+    )
 
 
 def firm_facets():
@@ -145,8 +157,8 @@ def firm_facets():
         Facet("sanctioned", column="is_sanctioned", values={"True": "yes", "False": "no"}),
         Facet(
             "european",
-            column="european_presence",
-            values={"True": "yes", "False": "no", "": "unknown"},
+            column="european_established",
+            values={"True": "yes", "False": "not_established"},
         ),
         claim_fact_facet("region"),
         claim_fact_facet("claim_type"),

@@ -4,7 +4,7 @@ The error pages stay with the project (hub.errors).
 """
 
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -21,9 +21,17 @@ from hub import search_results
 
 @require_safe
 def home(request):
-    firms_by_stage = dict(
-        Firm.objects.public().order_by().values_list("stage").annotate(n=Count("pk"))
+    # Firms a published claim concerns, and related organisations (no claim of their own).
+    by_stage = (
+        Firm.objects.public()
+        .order_by()
+        .values_list("stage")
+        .annotate(n=Count("pk"), related=Count("pk", filter=Q(claim_count=0)))
     )
+    firms_by_stage, related_count = {}, 0
+    for stage, n, related in by_stage:
+        firms_by_stage[stage] = n
+        related_count += related
     # From the stored tally (derived.tally): a million claims are not counted per request.
     claims_by_stage = {
         int(stage) if stage else None: n for stage, n in tally.count_by("stage").items()
@@ -40,7 +48,8 @@ def home(request):
     ]
     context = {
         "stages": stages,
-        "firm_count": sum(firms_by_stage.values()),
+        "firm_count": sum(firms_by_stage.values()) - related_count,
+        "related_count": related_count,
         "claim_count": sum(claims_by_stage.values()),
         "site_count": Site.objects.public().count(),
         "source_count": Source.objects.public().count(),

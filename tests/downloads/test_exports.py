@@ -52,7 +52,7 @@ PAGE_SIZE = 3
         ("/firms/", {"stage": "1"}),
         ("/firms/", {"stage": "1", "region": "luhansk", "sort": "-claims"}),
         ("/firms/", {"q": "sany"}),
-        ("/firms/", {"sector": "mining-machinery", "european": "yes"}),
+        ("/firms/", {"sector": "mining-machinery", "european": "not_established"}),
         ("/firms/", {"sort": "-name"}),
         ("/claims/", {}),
         ("/claims/", {"region": "luhansk"}),
