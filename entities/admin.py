@@ -61,6 +61,7 @@ class FirmAdmin(PublicRecordAdmin):
         "ticker",
     ]
     filter_horizontal = ["sectors"]
+    raw_id_fields = ["european_presence_claim"]
     inlines = [DesignationInline]
     fieldsets = [
         (None, {"fields": ["public_id", "status", "withdrawn_reason", "withdrawn_at"]}),
@@ -96,7 +97,13 @@ class FirmAdmin(PublicRecordAdmin):
         ),
         (
             "European presence",
-            {"fields": ["european_presence", "european_presence_note"]},
+            {
+                "fields": [
+                    "european_presence",
+                    "european_presence_claim",
+                    "european_presence_note",
+                ]
+            },
         ),
         ("Identifiers", {"fields": ["uscc", "lei", "inn", "ogrn"]}),
         ("Bookkeeping", {"fields": ["created_at", "updated_at"]}),

@@ -4,10 +4,11 @@ The error pages stay with the project (hub.errors).
 """
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -15,8 +16,8 @@ from derived import tally
 from entities.models import STAGE_EXPLANATIONS, Firm, Site, Stage
 from evidence import confidence, glossary
 from evidence.models import Claim, Source
+from hub import cache, search_results, search_suggest
 from hub import search as search_engine
-from hub import search_results
 
 
 @require_safe
@@ -108,24 +109,73 @@ def search_kinds():
     ]
 
 
+def claims_about(public_ids):
+    """The public claims about these firms, newest first (the search's claims about firms found)."""
+    firms = Firm.objects.public().filter(public_id__in=public_ids)
+    claims = Claim.objects.public().filter(firms__in=firms).distinct()
+    return claims.order_by(F("date_start").desc(nulls_last=True), "-public_id")
+
+
+def search_groups(query):
+    """The search page's groups for `query`: one per kind, then the claims about firms found."""
+    groups = search_results.groups(query, search_kinds())
+    terms = search_engine.highlight_terms(query)
+    about = search_results.claims_about_found_firms(groups[0], claims_about, terms)
+    if about is not None:
+        groups.insert(3, about)
+    return groups
+
+
+def name_vocabulary():
+    """Every word of the public names of firms, sites and sources, for "did you mean"."""
+
+    def compute():
+        names = []
+        for queryset, fields in (
+            (Firm.objects.public(), ("name_en", "short_name", "name_zh", "name_uk", "aliases")),
+            (Site.objects.public(), ("name_en", "name_uk", "locality", "aliases")),
+            (Source.objects.public(), ("title", "publisher")),
+        ):
+            for row in queryset.values_list(*fields).iterator():
+                names.extend(row)
+        return search_suggest.vocabulary(names)
+
+    # Once per published update: the names change only when one is published.
+    return cache.cached_count("search-vocabulary", (), compute)
+
+
 @require_safe
 def search(request):
-    """Names and statements in any script, grouped by kind of record (see hub.search)."""
+    """Names and statements in any script, grouped by kind of record (see hub.search).
+
+    When nothing is found, or only similar spellings, the closest spelling of
+    the query among the hub's names is offered ("did you mean"); when nothing
+    at all is found, its results are shown in place, saying so.
+    """
     query = search_engine.clean_query(request.GET.get("q", ""))
     error = ""
     groups = []
+    suggested, corrected = "", False
     if len(query) > search_engine.MAX_LENGTH:
         error = _("Searches are limited to %(n)s characters.") % {"n": search_engine.MAX_LENGTH}
         query = query[: search_engine.MAX_LENGTH]
     elif query:
-        groups = search_results.groups(query, search_kinds())
+        groups = search_groups(query)
+        found = any(group.count for group in groups)
+        if not found or any(group.misspelt for group in groups):
+            suggested = search_suggest.suggestion(query, name_vocabulary())
+        if suggested and not found:
+            groups, corrected = search_groups(suggested), True
     return render(
         request,
         "pages/search.html",
         {
             "query": query,
+            "suggested": suggested,
+            "corrected": corrected,
+            "suggested_url": f"{reverse('search')}?{urlencode({'q': suggested})}",
             "groups": groups,
-            "total": sum(group.count for group in groups),
+            "total": sum(group.count for group in groups if group.key != "firm_claims"),
             "more": any(group.more for group in groups),
             "error": error,
             "max_length": search_engine.MAX_LENGTH,
