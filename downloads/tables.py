@@ -214,6 +214,8 @@ ID = c(
 )
 LAST_UPDATE = c("last_update", "integer", "Number of the update that last changed this record.")
 HUB_URL = c("hub_url", "string", "The record's permanent URL on the hub.", "public_id")
+# Beside each text readers read, the hub's Ukrainian text of it.
+UK_TEXT = "The hub's Ukrainian text of {}; empty when not yet translated."
 DATE_PRECISION = "How much of the date is known: day, month or year (2024 is 2024-01-01 + year)."
 
 # Table titles and descriptions are marked with gettext_noop: the downloads page
@@ -280,7 +282,9 @@ TABLES = [
                 foreign_key=("claims", "id"),
             ),
             c("european_presence_note", "string", "Details of the European presence."),
+            c("european_presence_note_uk", "string", UK_TEXT.format("european_presence_note")),
             c("description", "string", "Description."),
+            c("description_uk", "string", UK_TEXT.format("description")),
             LAST_UPDATE,
             HUB_URL,
         ],
@@ -335,6 +339,7 @@ TABLES = [
             c("operating_status", "string", "operating, idle, construction, closed or unknown."),
             c("quantity", "integer", "Number of installations when one record stands for many."),
             c("description", "string", "Description."),
+            c("description_uk", "string", UK_TEXT.format("description")),
             LAST_UPDATE,
             HUB_URL,
         ],
@@ -368,6 +373,7 @@ TABLES = [
                 "corroboration.",
             ),
             c("description", "string", "Description."),
+            c("description_uk", "string", UK_TEXT.format("description")),
             LAST_UPDATE,
             HUB_URL,
         ],
@@ -380,6 +386,7 @@ TABLES = [
         [
             ID,
             c("statement", "string", "The statement."),
+            c("statement_uk", "string", UK_TEXT.format("statement")),
             c(
                 "claim_type",
                 "string",
@@ -476,8 +483,14 @@ TABLES = [
                 "string",
                 "The hub's English translation of the quote, when the quote is not in English.",
             ),
+            c(
+                "quote_translation_uk",
+                "string",
+                "The hub's Ukrainian translation of the quote, when the quote is not in Ukrainian.",
+            ),
             c("stance", "string", "supports, hedged or disputes: how the source treats the claim."),
             c("note", "string", "Note."),
+            c("note_uk", "string", UK_TEXT.format("note")),
             LAST_UPDATE,
         ],
     ),
@@ -508,6 +521,7 @@ TABLES = [
                 foreign_key=("firms", "id"),
             ),
             c("description", "string", "Description."),
+            c("description_uk", "string", UK_TEXT.format("description")),
             c("start_date", "date", "Start."),
             c("start_precision", "string", DATE_PRECISION),
             c("end_date", "date", "End."),

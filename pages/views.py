@@ -5,10 +5,10 @@ The error pages stay with the project (hub.errors).
 
 from django.conf import settings
 from django.db.models import Count, F, Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -196,3 +196,31 @@ def robots_txt(request):
     """Crawlers welcome on the public record; not on staff pages or private trackers."""
     sitemap = request.build_absolute_uri(reverse("sitemap"))
     return HttpResponse(ROBOTS.format(sitemap=sitemap), content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+def switch_language(request, language):
+    """The language switch's links: one click sets the language cookie and returns to the page.
+
+    A link, not a form, so that switching takes one click. Only the site's
+    languages are accepted, and only a path of this site is returned to.
+    """
+    if language not in dict(settings.LANGUAGES):
+        raise Http404("The hub is in English and Ukrainian.")
+    target = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response

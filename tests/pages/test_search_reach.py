@@ -79,11 +79,13 @@ def test_a_misspelt_firm_name_finds_the_firm_and_offers_the_spelling(client, typ
     FirmFactory(public_id="F9803", name_en="Huawei Technologies Co., Ltd.", aliases="")
     body = html.unescape(page(client, typo))
     assert ids(group(body, "firms"))[:1] == ["F9803"]
-    if POSTGRESQL:
+    text = re.sub(r"<[^>]+>", "", body)
+    if POSTGRESQL and "closest spellings" in body:
         # Trigram similarity found it; the spelling is offered beside it.
-        assert f"Did you mean {name}?" in re.sub(r"<[^>]+>", "", body)
+        assert f"Did you mean {name}?" in text
     else:
-        assert f"Showing the results for {name}," in re.sub(r"<[^>]+>", "", body)
+        # Nothing found as typed (always so on SQLite): the closest name's results.
+        assert f"Showing the results for {name}," in text
 
 
 def test_a_misspelt_site_name_is_corrected_on_every_database(client):
