@@ -92,6 +92,7 @@ class FirmAdmin(PublicRecordAdmin):
                     "sectors",
                     "stage",
                     "description",
+                    "description_uk",
                 ]
             },
         ),
@@ -102,6 +103,7 @@ class FirmAdmin(PublicRecordAdmin):
                     "european_presence",
                     "european_presence_claim",
                     "european_presence_note",
+                    "european_presence_note_uk",
                 ]
             },
         ),

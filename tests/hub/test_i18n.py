@@ -124,7 +124,9 @@ def test_with_no_cookie_everything_stays_english(client, records):
     home = text(client.get("/"))
     assert '<html lang="en">' in home
     assert "Foreign firms and the occupied territories of Ukraine: what the sources show" in home
-    assert "<strong>3</strong> firms and organisations" in home
+    # One firm has claims; the two others are related organisations.
+    assert "<strong>1</strong> firm or organisation named in claims" in home
+    assert "2 related organisations</a> with no claim of their own" in home
     firms = text(client.get("/firms/"))
     assert 'role="status">3 firms</p>' in firms
     profile = text(client.get("/firms/F0001/"))
@@ -137,18 +139,19 @@ def test_with_no_cookie_everything_stays_english(client, records):
     errors = text(client.post("/corrections/new/", {"evidence": "not a link"}))
     assert "This field is required." in errors
     for body in [home, firms, profile, claim, errors]:
-        assert "Україн" not in body.replace("Українська</option>", "")
+        assert "Україн" not in body.replace(">Українська</a>", "")
 
 
 def test_the_home_page_in_ukrainian(ukrainian, records):
     body = text(ukrainian.get("/"))
     assert '<html lang="uk">' in body
     assert "<h1>Іноземні фірми і тимчасово окуповані території України: що показують джерела</h1>" in body
-    assert "<strong>3</strong> фірми та організації" in body
+    assert "<strong>1</strong> фірма чи організація, названа у твердженнях" in body
+    assert "2 пов’язані організації</a> без власних тверджень" in body
     assert "Три етапи залучення" in body
     assert "Етап 1 · приватні постачальники обладнання" in body
     assert "1 фірма" in body  # each stage has one firm: the singular form
-    assert '<option value="uk" lang="uk" selected>Українська</option>' in body
+    assert 'hreflang="uk" aria-current="true">Українська</a>' in body
     assert "Методологія</a>" in body
     assert "Запропонуйте виправлення" in body  # the footer
 
