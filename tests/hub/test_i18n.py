@@ -145,7 +145,10 @@ def test_with_no_cookie_everything_stays_english(client, records):
 def test_the_home_page_in_ukrainian(ukrainian, records):
     body = text(ukrainian.get("/"))
     assert '<html lang="uk">' in body
-    assert "<h1>Іноземні фірми і тимчасово окуповані території України: що показують джерела</h1>" in body
+    assert (
+        "<h1>Іноземні фірми і тимчасово окуповані території України: що показують джерела</h1>"
+        in body
+    )
     assert "<strong>1</strong> фірма чи організація, названа у твердженнях" in body
     assert "2 пов’язані організації</a> без власних тверджень" in body
     assert "Три етапи залучення" in body
