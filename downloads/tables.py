@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from itertools import batched
 
 from django.conf import settings
-from django.db.models import BooleanField, Case, F, Lookup, Value, When
+from django.db.models import BooleanField, Case, CharField, F, Lookup, Value, When
 from django.db.models.functions import Length
 from django.db.models.lookups import In
 from django.utils.translation import gettext_noop
@@ -206,6 +206,7 @@ def european_presence_claim_expression():
             then=F("european_presence_claim__public_id"),
         ),
         default=Value(""),
+        output_field=CharField(),
     )
 
 
