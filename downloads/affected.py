@@ -63,6 +63,10 @@ def affected(update, since, today):
     citations |= _pks(lambda c: Citation.objects.filter(source__in=c), sources)
     claims |= _pks(lambda c: Citation.objects.filter(source__in=c), sources, "claim_id")
     citations |= _pks(lambda c: Citation.objects.filter(claim__in=c), impact.status_changed(Claim))
+    # A firm's European presence reads "true" only while its claim is published.
+    rows[Firm] |= _pks(
+        lambda c: Firm.objects.filter(european_presence_claim__in=c), impact.status_changed(Claim)
+    )
     citations |= _pks(
         lambda c: Citation.objects.filter(relationship__in=c),
         impact.status_changed(Relationship),

@@ -12,7 +12,7 @@ issuer_id and the sources they relay (source_relays), the claims' firms
 reader can recompute every grade from a package alone.
 """
 
-from django.db.models import Case, CharField, F, Value, When
+from django.db.models import BooleanField, Case, CharField, F, Value, When
 from django.db.models.functions import TruncDate
 from django.utils.translation import gettext_noop
 
@@ -53,6 +53,31 @@ public_issuer = Case(
 )
 
 
+def european_presence_expression():
+    """True where a published claim supports the European presence, else empty (NULL)."""
+    return Case(
+        When(
+            european_presence=True,
+            european_presence_claim__status=Status.PUBLISHED,
+            then=Value(True),
+        ),
+        default=Value(None),
+        output_field=BooleanField(null=True),
+    )
+
+
+def european_presence_claim_expression():
+    return Case(
+        When(
+            european_presence=True,
+            european_presence_claim__status=Status.PUBLISHED,
+            then=F("european_presence_claim__public_id"),
+        ),
+        default=Value(""),
+        output_field=CharField(),
+    )
+
+
 def precision_of(date, precision):
     """A date's precision, empty when there is no date (an undated claim is not `day`)."""
     return Case(
@@ -67,6 +92,8 @@ ID = c(
 )
 LAST_UPDATE = c("last_update", "integer", "Number of the update that last changed this record.")
 HUB_URL = c("hub_url", "string", "The record's permanent URL on the hub.", "public_id")
+# Beside each text readers read, the hub's Ukrainian text of it.
+UK_TEXT = "The hub's Ukrainian text of {}; empty when not yet translated."
 DATE_PRECISION = (
     "How much of the date is known: day, month or year (2024 is 2024-01-01 + year); "
     "empty when there is no date."
@@ -124,9 +151,24 @@ TABLES = [
                 "integer",
                 "Engagement stage: 1 private suppliers, 2 networks, 3 state capital.",
             ),
-            c("european_presence", "boolean", "Present in European markets; empty when unknown."),
+            c(
+                "european_presence",
+                "boolean",
+                "true when a published claim (european_presence_claim) supports a presence in "
+                "European markets; empty when not established.",
+                european_presence_expression(),
+            ),
+            c(
+                "european_presence_claim",
+                "string",
+                "The published claim that supports the European presence, if any.",
+                european_presence_claim_expression(),
+                foreign_key=("claims", "id"),
+            ),
             c("european_presence_note", "string", "Details of the European presence."),
+            c("european_presence_note_uk", "string", UK_TEXT.format("european_presence_note")),
             c("description", "string", "Description."),
+            c("description_uk", "string", UK_TEXT.format("description")),
             c(
                 "designation_standing",
                 "string",
@@ -202,6 +244,7 @@ TABLES = [
             c("operating_status", "string", "operating, idle, construction, closed or unknown."),
             c("quantity", "integer", "Number of installations when one record stands for many."),
             c("description", "string", "Description."),
+            c("description_uk", "string", UK_TEXT.format("description")),
             LAST_UPDATE,
             HUB_URL,
         ],
@@ -273,6 +316,7 @@ TABLES = [
                 "Why there is no archived copy, where none can be made.",
             ),
             c("description", "string", "Description."),
+            c("description_uk", "string", UK_TEXT.format("description")),
             LAST_UPDATE,
             HUB_URL,
         ],
@@ -285,6 +329,7 @@ TABLES = [
         [
             ID,
             c("statement", "string", "The statement."),
+            c("statement_uk", "string", UK_TEXT.format("statement")),
             c(
                 "claim_type",
                 "string",
@@ -397,8 +442,14 @@ TABLES = [
                 "string",
                 "The hub's English translation of the quote, when the quote is not in English.",
             ),
+            c(
+                "quote_translation_uk",
+                "string",
+                "The hub's Ukrainian translation of the quote, when the quote is not in Ukrainian.",
+            ),
             c("stance", "string", "supports, hedged or disputes: how the source treats the claim."),
             c("note", "string", "Note."),
+            c("note_uk", "string", UK_TEXT.format("note")),
             LAST_UPDATE,
         ],
     ),
@@ -429,6 +480,7 @@ TABLES = [
                 foreign_key=("firms", "id"),
             ),
             c("description", "string", "Description."),
+            c("description_uk", "string", UK_TEXT.format("description")),
             c("start_date", "date", "Start."),
             c(
                 "start_precision",

@@ -13,6 +13,8 @@ urlpatterns = [
     path("updates/feed/", feeds.UpdatesFeed(), name="update_feed"),
     path("updates/<int:number>/", views.update_detail, name="update_detail"),
     path("history/<str:public_id>/", views.record_history, name="record_history"),
+    path("firms/<str:public_id>/feed/", feeds.FirmFeed(), name="firm_feed"),
+    path("sites/<str:public_id>/feed/", feeds.SiteFeed(), name="site_feed"),
     # Staff (permission-checked in editorial.staff.access)
     path("staff/", queue.dashboard, name="staff_dashboard"),
     path("staff/corrections/", queue.correction_queue, name="staff_queue"),

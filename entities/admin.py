@@ -63,6 +63,7 @@ class FirmAdmin(PublicRecordAdmin):
         "ticker",
     ]
     filter_horizontal = ["sectors"]
+    raw_id_fields = ["european_presence_claim"]
     inlines = [DesignationInline]
     fieldsets = [
         (None, {"fields": ["public_id", "status", "withdrawn_reason", "withdrawn_at"]}),
@@ -93,12 +94,20 @@ class FirmAdmin(PublicRecordAdmin):
                     "sectors",
                     "stage",
                     "description",
+                    "description_uk",
                 ]
             },
         ),
         (
             "European presence",
-            {"fields": ["european_presence", "european_presence_note"]},
+            {
+                "fields": [
+                    "european_presence",
+                    "european_presence_claim",
+                    "european_presence_note",
+                    "european_presence_note_uk",
+                ]
+            },
         ),
         ("Identifiers", {"fields": ["uscc", "lei", "inn", "ogrn"]}),
         ("Bookkeeping", {"fields": ["created_at", "updated_at"]}),

@@ -2,13 +2,14 @@
 
 import django_filters
 from django import forms
-from django.db.models import Count, Q
+from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, When
 from django.utils.translation import gettext_lazy as _
 
 from derived.models import FirmClaimFact
-from evidence.models import ClaimType, Confidence
+from evidence.models import Claim, ClaimType, Confidence
 from hub import search
 from hub.listing import Facet, ordering_labels
+from hub.models import Status
 
 from .countries import COUNTRY_CHOICES
 from .models import (
@@ -26,7 +27,8 @@ from .models import (
 from .querysets import designation_standing_expression
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
-YES_NO_UNKNOWN = [*YES_NO, ("unknown", _("Unknown"))]
+# "Yes" only where a published claim supports it (Firm.european_presence_shown).
+ESTABLISHED = [("yes", _("Yes")), ("not_established", _("Not established"))]
 # Sort orders: (field name, parameter).
 FIRM_SORT = (
     ("name_en", "name"),
@@ -64,7 +66,7 @@ class FirmFilter(django_filters.FilterSet):
         choices=DesignationStanding.choices, method="filter_designation", label=_("Designations")
     )
     european = django_filters.ChoiceFilter(
-        choices=YES_NO_UNKNOWN, method="filter_european", label=_("Present in European markets")
+        choices=ESTABLISHED, method="filter_european", label=_("Present in European markets")
     )
     region = django_filters.ChoiceFilter(
         choices=Region.choices, method="filter_claims", label=_("Region of activity")
@@ -96,13 +98,24 @@ class FirmFilter(django_filters.FilterSet):
         return queryset.alias(standing=designation_standing_expression()).filter(standing=value)
 
     def filter_european(self, queryset, name, value):
-        if value == "unknown":
-            return queryset.filter(european_presence__isnull=True)
-        return queryset.filter(european_presence=(value == "yes"))
+        established = european_presence_q()
+        return queryset.filter(established if value == "yes" else ~established)
 
     def filter_claims(self, queryset, name, value):
         # By the firms' claim facts, which say the same as their published claims.
         return queryset.with_claim_facts(name, value)
+
+
+def european_presence_q():
+    """A "Yes": recorded, and supported by a published claim (Firm.european_presence_shown).
+
+    A subquery, not a join: the facets then read the firms from their covering
+    index alone (entities migrations 0012 and 0014).
+    """
+    supporting = Claim.objects.filter(
+        pk=OuterRef("european_presence_claim_id"), status=Status.PUBLISHED
+    )
+    return Q(european_presence=True) & Q(Exists(supporting))
 
 
 def counts_of_claim_facts(queryset, facets):
@@ -129,7 +142,13 @@ def claim_fact_facet(name):
 
 def counted_firms():
     """The public firms, as the facets count them (their designation standing to group by)."""
-    return Firm.objects.public().annotate(standing=designation_standing_expression())
+    return Firm.objects.public().annotate(
+        standing=designation_standing_expression(),
+        # Case, not the bare condition: with no claim the join gives NULL, not false.
+        european_established=Case(
+            When(european_presence_q(), then=True), default=False, output_field=BooleanField()
+        ),
+    )
 
 
 def firm_facets():
@@ -142,8 +161,8 @@ def firm_facets():
         Facet("designation", column="standing"),
         Facet(
             "european",
-            column="european_presence",
-            values={"True": "yes", "False": "no", "": "unknown"},
+            column="european_established",
+            values={"True": "yes", "False": "not_established"},
         ),
         claim_fact_facet("region"),
         claim_fact_facet("claim_type"),

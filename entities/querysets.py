@@ -36,7 +36,7 @@ class FirmQuerySet(search.SearchableQuerySet):
     def for_profile(self):
         from .models import Relationship, SanctionsDesignation
 
-        return self.prefetch_related(
+        return self.select_related("european_presence_claim").prefetch_related(
             "sectors",
             Prefetch(
                 "designations",

@@ -19,8 +19,10 @@ class CitationInline(admin.StackedInline):
         "locator",
         "quote",
         "quote_translation",
+        "quote_translation_uk",
         "stance",
         "note",
+        "note_uk",
     ]
     autocomplete_fields = ["source"]
     can_delete = False

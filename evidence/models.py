@@ -73,6 +73,13 @@ class Source(PublicRecord):
         _("reliability grade"), max_length=1, choices=Reliability.choices
     )
     description = models.TextField(_("description"), blank=True)
+    description_uk = models.TextField(
+        _("description (Ukrainian)"),
+        blank=True,
+        help_text=_(
+            "The hub's Ukrainian text; empty shows the English, marked as not yet translated."
+        ),
+    )
     # The hub's own briefings and reports: shown as such on every footnote, and
     # never counted as independent corroboration (evidence.confidence).
     hub_publication = models.BooleanField(
@@ -190,6 +197,13 @@ class Claim(PublicRecord):
     Confidence = Confidence
 
     statement = models.TextField(_("statement"))
+    statement_uk = models.TextField(
+        _("statement (Ukrainian)"),
+        blank=True,
+        help_text=_(
+            "The hub's Ukrainian text; empty shows the English, marked as not yet translated."
+        ),
+    )
     claim_type = models.CharField(_("type"), max_length=20, choices=Type.choices)
     firms = models.ManyToManyField("entities.Firm", related_name="claims", blank=True)
     sites = models.ManyToManyField("entities.Site", related_name="claims", blank=True)
@@ -396,7 +410,19 @@ class Citation(PublicRecord):
         blank=True,
         help_text=_("The hub's translation, when the quote is not in English."),
     )
+    quote_translation_uk = models.TextField(
+        _("Ukrainian translation of the quote"),
+        blank=True,
+        help_text=_("The hub's translation, when the quote is not in Ukrainian."),
+    )
     note = models.TextField(_("note"), blank=True)
+    note_uk = models.TextField(
+        _("note (Ukrainian)"),
+        blank=True,
+        help_text=_(
+            "The hub's Ukrainian text; empty shows the English, marked as not yet translated."
+        ),
+    )
     stance = models.CharField(
         _("stance"),
         max_length=10,

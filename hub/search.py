@@ -81,38 +81,45 @@ Columns and indexes no model declares
     and the SQLite search computes what it needs per query.
 """
 
-import re
-import unicodedata
 from dataclasses import dataclass
 
 from django.db import connections
-from django.db.models import (
-    BooleanField,
-    Expression,
-    F,
-    FloatField,
-    Func,
-    Q,
-    TextField,
-    Value,
-)
+from django.db.models import F, Q, TextField, Value
 from django.db.models.expressions import Case, When
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 
 from hub.models import PublicRecordQuerySet
-from hub.transliteration import HAN_RUN, transliterate
+from hub.search_sql import (
+    FOLD,
+    Contains,
+    FoldedText,
+    HasHanGrams,
+    PrefixQuery,
+    SimilarTo,
+    StoredColumn,
+    TsMatch,
+    TsRank,
+    WordSimilarity,
+    folded,
+    han_grams,
+)
 
-MAX_LENGTH = 200
-FOLD = "hub_search_fold"
+# The query's text and the snippets are hub.search_text's; named here too,
+# as the search's interface (the views and the lists call them through it).
+from hub.search_text import (  # noqa: F401
+    MAX_LENGTH,
+    clean_query,
+    fold,
+    highlight,
+    highlight_terms,
+    holds_term,
+    variants,
+    words,
+)
+from hub.transliteration import HAN_RUN
+
 # Trigram similarity is only tried for queries at least this long: shorter
 # ones share a trigram with too many words to mean anything.
 FUZZY_MIN_LENGTH = 4
-# Words of the query: runs of letters and digits (never tsquery operators).
-WORD = re.compile(r"[^\W_]+")
-# Lone surrogates, NUL and the other control characters (tab and newline excepted).
-UNWANTED = re.compile("[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
-MAX_WORDS = 12
 # The condition of a query with nothing to search for in it (punctuation alone).
 NOTHING = Q(pk__in=[])
 
@@ -192,198 +199,7 @@ UNDECLARED_INDEXES = {
 SQL_FUNCTIONS = (FOLD, "hub_han_grams")
 
 
-# -- the query ------------------------------------------------------------------
-
-
-def clean_query(text):
-    """The query as searched: no control characters or lone surrogates, spaces collapsed."""
-    text = UNWANTED.sub(" ", str(text or ""))
-    text = unicodedata.normalize("NFKC", text)
-    return " ".join(text.split())
-
-
-def fold(text):
-    """Case- and accent-insensitive form (Python's side of ``hub_search_fold``)."""
-    if text is None:
-        return None
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return unicodedata.normalize("NFC", stripped).casefold()
-
-
-def variants(text):
-    """The query and its Latin transliterations, without repeats."""
-    forms = [text]
-    for language in ("", "uk", "ru"):
-        latin = transliterate(text, language)
-        if latin and latin not in forms:
-            forms.append(latin)
-    return forms
-
-
-def words(text):
-    return WORD.findall(text)[:MAX_WORDS]
-
-
-def highlight_terms(text):
-    """Every word of the query and of its transliterations, longest first."""
-    terms = {word for form in variants(text) for word in words(form)}
-    return sorted(terms, key=lambda term: (-len(term), term))
-
-
-# -- expressions shared by both backends --------------------------------------
-
-
-class Joined(Func):
-    """The columns as one text, separated by spaces (``||`` is immutable; CONCAT is not)."""
-
-    arg_joiner = " || ' ' || "
-    template = "(%(expressions)s)"
-    output_field = TextField()
-
-
-class Fold(Func):
-    """``hub_search_fold(text)``: a function of the migration on PostgreSQL, of Python on SQLite."""
-
-    function = FOLD
-    output_field = TextField()
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        register_sqlite_functions(connection)
-        return self.as_sql(compiler, connection, **extra_context)
-
-
-def register_sqlite_functions(connection):
-    """Give this SQLite connection ``hub_search_fold`` (cheap; safe to repeat)."""
-    connection.ensure_connection()
-    connection.connection.create_function(FOLD, 1, fold, deterministic=True)
-
-
-def folded(fields):
-    return Fold(Joined(*[F(field) for field in fields]))
-
-
-class Contains(Func):
-    """``folded LIKE '%' || hub_search_fold(text) || '%'``, the text's wildcards escaped."""
-
-    output_field = BooleanField()
-
-    def __init__(self, folded_expression, text, fold_text=True):
-        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        self.fold_text = fold_text
-        super().__init__(folded_expression, Value(escaped))
-
-    def as_sql(self, compiler, connection, **extra_context):
-        haystack, haystack_params = compiler.compile(self.source_expressions[0])
-        needle, needle_params = compiler.compile(self.source_expressions[1])
-        if connection.vendor == "sqlite":
-            register_sqlite_functions(connection)
-        if self.fold_text:
-            needle = f"{FOLD}({needle})"
-        sql = f"{haystack} LIKE (%s || {needle} || %s) ESCAPE '\\'"
-        return sql, (*haystack_params, "%", *needle_params, "%")
-
-
 # -- PostgreSQL ---------------------------------------------------------------
-
-
-class PrefixQuery(Func):
-    """A tsquery: every word of a form as a prefix (&), the forms or'ed (|).
-
-    Each word is folded by the database, then quoted by quote_literal(): the
-    fold may turn a letter into a quote (unaccent maps U+02BC "ʼ" to "'"),
-    and no text of the reader's is ever parsed as tsquery syntax.
-    """
-
-    output_field = TextField()
-
-    def __init__(self, forms):
-        self.shape = [len(words(form)) for form in forms if words(form)]
-        super().__init__(*[Value(word) for form in forms for word in words(form)])
-
-    def as_sql(self, compiler, connection, **extra_context):
-        compiled = [compiler.compile(expression) for expression in self.source_expressions]
-        alternatives, params, position = [], [], 0
-        for size in self.shape:
-            terms = []
-            for sql, word_params in compiled[position : position + size]:
-                terms.append(
-                    f"to_tsquery('simple'::regconfig, quote_literal({FOLD}({sql})) || ':*')"
-                )
-                params.extend(word_params)
-            alternatives.append("(" + " && ".join(terms) + ")")
-            position += size
-        return "(" + " || ".join(alternatives) + ")", params
-
-
-class Operator(Func):
-    """Two expressions around an operator, written out (no %-template to escape)."""
-
-    operator = ""
-    output_field = BooleanField()
-
-    def as_sql(self, compiler, connection, **extra_context):
-        left, left_params = compiler.compile(self.source_expressions[0])
-        right, right_params = compiler.compile(self.source_expressions[1])
-        return f"({left} {self.operator} {right})", (*left_params, *right_params)
-
-
-class FoldedText(Func):
-    """A query text, folded by the database as the indexed columns are."""
-
-    function = FOLD
-    output_field = TextField()
-
-
-class TsMatch(Operator):
-    operator = "@@"
-
-
-class SimilarTo(Operator):
-    """pg_trgm's ``text <% document``: word similarity above the threshold (0.6)."""
-
-    operator = "<%%"
-
-
-class HasHanGrams(Func):
-    """``grams @> ARRAY[...]``: a stored list of Chinese characters and pairs holds all of these."""
-
-    output_field = BooleanField()
-
-    def __init__(self, text, grams):
-        super().__init__(text, *[Value(gram) for gram in grams])
-
-    def as_sql(self, compiler, connection, **extra_context):
-        (text, text_params), *grams = [compiler.compile(e) for e in self.source_expressions]
-        array = ", ".join(sql for sql, _ in grams)
-        params = [param for _, gram_params in grams for param in gram_params]
-        return f"({text} @> ARRAY[{array}]::text[])", (*text_params, *params)
-
-
-class TsRank(Func):
-    function = "ts_rank"
-    output_field = FloatField()
-
-
-class WordSimilarity(Func):
-    function = "word_similarity"
-    output_field = FloatField()
-
-
-class StoredColumn(Expression):
-    """A column hub/migrations/0003 stores on the searched table (PostgreSQL only).
-
-    The models do not declare these generated columns; this names one on the
-    query's own table, whatever alias that table has (U0 in a subquery).
-    """
-
-    def __init__(self, column, output_field):
-        super().__init__(output_field=output_field)
-        self.column = column
-
-    def as_sql(self, compiler, connection):
-        table = compiler.quote_name(compiler.query.get_initial_alias())
-        return f"{table}.{connection.ops.quote_name(self.column)}", []
 
 
 def _postgresql(model, spec, forms, fuzzy):
@@ -424,17 +240,6 @@ def _postgresql(model, spec, forms, fuzzy):
     # One index to ask: in the WHERE itself, where it is scanned with the other filters.
     condition = Q(parts[0]) if len(parts) == 1 else _any_of(model, parts)
     return condition, rank
-
-
-def han_grams(text):
-    """The Chinese characters and pairs a text is found by (hub migration 0005's hub_han_grams).
-
-    A run of one character is itself; a longer run, each pair of neighbours.
-    """
-    grams = []
-    for run in HAN_RUN.findall(text):
-        grams += [run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)]
-    return list(dict.fromkeys(grams))
 
 
 def _han_match(spec, form):
@@ -526,47 +331,6 @@ def finds_misspellings(model, text, connection_alias="default"):
     spec = spec_for(model)
     long_enough = any(len(form) >= FUZZY_MIN_LENGTH for form in variants(clean_query(text)))
     return spec.fuzzy and long_enough and connections[connection_alias].vendor == "postgresql"
-
-
-# -- snippets -------------------------------------------------------------------
-
-
-def highlight(text, terms, width=None):
-    """`text` escaped, with each occurrence of a term in ``<mark>``; cut to `width` around the first.
-
-    Matching is case-insensitive in every script (not accent-insensitive:
-    a hit found only through ``unaccent`` is shown unmarked).
-    """
-    text = text or ""
-    pattern = None
-    if terms:
-        pattern = re.compile("|".join(re.escape(term) for term in terms), re.IGNORECASE)
-    spans = [match.span() for match in pattern.finditer(text)] if pattern else []
-    start, end, prefix, suffix = 0, len(text), "", ""
-    if width and len(text) > width:
-        first = spans[0][0] if spans else 0
-        start = max(0, min(first - width // 3, len(text) - width))
-        end = start + width
-        prefix = "…" if start else ""
-        suffix = "…" if end < len(text) else ""
-    pieces, position = [prefix], start
-    for span_start, span_end in spans:
-        if span_end <= start or span_start >= end:
-            continue
-        span_start, span_end = max(span_start, start), min(span_end, end)
-        pieces.append(escape(text[position:span_start]))
-        pieces.append(f"<mark>{escape(text[span_start:span_end])}</mark>")
-        position = span_end
-    pieces.append(escape(text[position:end]))
-    pieces.append(suffix)
-    # Every piece of text above went through escape().
-    return mark_safe("".join(pieces))
-
-
-def holds_term(text, terms):
-    """True when `text` holds one of `terms`, compared as the database compares (folded)."""
-    folded_text = fold(text or "")
-    return any(fold(term) in folded_text for term in terms)
 
 
 class SearchableQuerySet(PublicRecordQuerySet):

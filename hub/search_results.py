@@ -46,6 +46,8 @@ class Hit:
     public_id: str
     title: str  # safe HTML
     details: list = field(default_factory=list)  # (label, safe HTML, transliteration)
+    # The query matched one of the record's names (not only its description).
+    name_matched: bool = False
 
 
 @dataclass
@@ -57,20 +59,29 @@ class Group:
     hits: list
     more: bool = False  # there are more than `count` (COUNT_CAP)
     misspelt: bool = False  # nothing holds the query as written: similar names
+    # Claims about the firms found by name: [(firm's public id, its name)].
+    about: list = field(default_factory=list)
 
 
 def name_details(record, names, terms):
-    """The record's other names and aliases that hold a term of the query."""
+    """Which of the record's other names and aliases the query matched, each labelled.
+
+    A name found through its Latin transliteration (the query "Sanyi" and the
+    stored 三一重工) is shown as written, with the transliteration that matched.
+    """
     details = []
-    for field_name, label, language in names:
-        value = getattr(record, field_name, "") or ""
+    candidates = [
+        (label, getattr(record, field_name, "") or "", language)
+        for field_name, label, language in names
+    ]
+    aliases = (getattr(record, "aliases", "") or "").splitlines()
+    candidates += [(_("Matched alias"), line.strip(), "") for line in aliases if line.strip()]
+    for label, value, language in candidates:
+        latin = transliterate(value, language) if value else ""
         if search.holds_term(value, terms):
-            details.append((label, search.highlight(value, terms), transliterate(value, language)))
-    for alias in [line.strip() for line in (getattr(record, "aliases", "") or "").splitlines()]:
-        if search.holds_term(alias, terms):
-            details.append(
-                (_("Also known as"), search.highlight(alias, terms), transliterate(alias))
-            )
+            details.append((label, search.highlight(value, terms), latin))
+        elif latin and search.holds_term(latin, terms):
+            details.append((label, search.highlight(value, terms), search.highlight(latin, terms)))
     return details
 
 
@@ -83,9 +94,11 @@ def text_detail(record, field_name, label, terms):
 
 def firm_hit(firm, terms):
     details = name_details(firm, FIRM_NAMES, terms)
+    named = bool(details) or search.holds_term(firm.name_en, terms)
     if not details:
         details = text_detail(firm, "description", _("Description"), terms)
-    return Hit(firm.get_absolute_url(), firm.public_id, search.highlight(str(firm), terms), details)
+    title = search.highlight(str(firm), terms)
+    return Hit(firm.get_absolute_url(), firm.public_id, title, details, name_matched=named)
 
 
 def site_hit(site, terms):
@@ -132,6 +145,25 @@ def groups(query, kinds):
         hits = [make_hit(record, terms) for record in records]
         result.append(Group(key, label, list_url, count, hits, more, misspelt))
     return result
+
+
+def claims_about_found_firms(firms, claims_about, terms):
+    """A group of the claims about the firms a query found by name (三一 finds SANY's claims).
+
+    `firms` is the firms' group; `claims_about(public ids)` the public claims
+    about those firms (pages.views names the model). Two queries, or none when
+    no firm was found by one of its names. A misspelt group's firms were found
+    by the similarity of their names.
+    """
+    about = [(hit.public_id, hit.title) for hit in firms.hits if hit.name_matched or firms.misspelt]
+    if not about:
+        return None
+    queryset = claims_about([public_id for public_id, _ in about])
+    count, more = _count(queryset)
+    records = list(queryset[:GROUP_SIZE]) if count else []
+    hits = [claim_hit(record, terms) for record in records]
+    label = _("Claims about the firms found")
+    return Group("firm_claims", label, "evidence:claim_list", count, hits, more, about=about)
 
 
 def _count(queryset):

@@ -22,4 +22,5 @@ urlpatterns = [
         name="django.contrib.sitemaps.views.sitemap",
     ),
     path("search/", views.search, name="search"),
+    path("language/<str:language>/", views.switch_language, name="switch_language"),
 ]

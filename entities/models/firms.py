@@ -122,7 +122,31 @@ class Firm(PublicRecord):
         help_text=_("Empty when unknown."),
     )
     european_presence_note = models.TextField(_("European presence, details"), blank=True)
+    european_presence_note_uk = models.TextField(
+        _("European presence, details (Ukrainian)"),
+        blank=True,
+        help_text=_(
+            "The hub's Ukrainian text; empty shows the English, marked as not yet translated."
+        ),
+    )
+    # Readers see "Yes" only with this claim, published (european_presence_shown);
+    # without one a recorded True still reads "Not established".
+    european_presence_claim = models.ForeignKey(
+        "evidence.Claim",
+        on_delete=models.PROTECT,
+        related_name="european_presence_of",
+        null=True,
+        blank=True,
+        verbose_name=_("claim supporting the European presence"),
+    )
     description = models.TextField(_("description"), blank=True)
+    description_uk = models.TextField(
+        _("description (Ukrainian)"),
+        blank=True,
+        help_text=_(
+            "The hub's Ukrainian text; empty shows the English, marked as not yet translated."
+        ),
+    )
     # Derived, never edited: the firm's published claims, written with its claim
     # facts (derived.firm_facts), so that the list shows and sorts by it at any size.
     claim_count = models.PositiveIntegerField(default=0, editable=False)
@@ -147,6 +171,12 @@ class Firm(PublicRecord):
                 name="firm_listed_has_ticker",
             ),
             models.CheckConstraint(condition=~Q(name_en=""), name="firm_has_english_name"),
+            models.CheckConstraint(
+                # european_presence is nullable: NULL = true would let the check pass.
+                condition=Q(european_presence_claim__isnull=True)
+                | Q(european_presence__isnull=False, european_presence=True),
+                name="firm_presence_claim_only_for_yes",
+            ),
             models.UniqueConstraint(
                 fields=["uscc"], condition=~Q(uscc=""), name="firm_uscc_unique"
             ),
@@ -176,6 +206,13 @@ class Firm(PublicRecord):
     def designation_standing_label(self):
         """What the list says of its designations (annotated: with_designation_standing)."""
         return DesignationStanding(self.designation_standing).label
+
+    def european_presence_shown(self):
+        """The published claim that makes the European presence a "Yes", or None: not established."""
+        claim = self.european_presence_claim
+        if self.european_presence and claim is not None and claim.is_public:
+            return claim
+        return None
 
     @property
     def alias_list(self):

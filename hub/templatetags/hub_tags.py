@@ -4,8 +4,9 @@ import re
 
 from django import template
 from django.urls import reverse
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext
 
 from hub import transliteration
 from hub.records import model_for
@@ -52,3 +53,39 @@ def active_filters(filterset):
         return 0
     data = filterset.form.data
     return sum(1 for name in filterset.filters if name != "sort" and data.get(name))
+
+
+@register.simple_tag
+def term(vocabulary, value, label):
+    """``{% term "confidence" claim.confidence claim.get_confidence_display %}``.
+
+    The label of a vocabulary value, linked to its one definition on the
+    methodology page (anchor ``<vocabulary>-<value>``, see evidence.glossary).
+    """
+    return format_html(
+        '<a class="term" href="{}#{}-{}">{}</a>', reverse("methodology"), vocabulary, value, label
+    )
+
+
+@register.simple_tag
+def translated(record, field_name, links=False):
+    """``{% translated claim "statement" %}``: a record's text in the reader's language.
+
+    In Ukrainian, the field's ``<field>_uk`` twin where the hub has written it;
+    else the English, marked (in its own language) as not yet translated. With
+    ``links=True`` the record identifiers in it are links (record_links).
+    """
+    english = getattr(record, field_name, "") or ""
+    ukrainian = getattr(record, f"{field_name}_uk", "") or ""
+    shown = (lambda text: record_links(text)) if links else conditional_escape
+    if (get_language() or "").split("-")[0] != "uk":
+        return shown(english)
+    if ukrainian:
+        return shown(ukrainian)
+    if not english:
+        return ""
+    return format_html(
+        '<span lang="en">{}</span> <span class="untranslated">({})</span>',
+        shown(english),
+        gettext("not yet translated"),
+    )

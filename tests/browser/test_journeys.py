@@ -49,3 +49,19 @@ def test_pages_read_without_javascript(browser, seeded_live):
         assert response.status == 200, path
         expect(page.locator("main")).not_to_be_empty()
     context.close()
+
+
+def test_a_reader_switches_sany_s_profile_to_ukrainian_in_one_click(
+    page, seeded_history_live, shoot
+):
+    page.goto(seeded_history_live.url + "/firms/F0001/")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.get_by_role("navigation", name="Language").get_by_role("link", name="Українська").click()
+    # The same page, now in Ukrainian: its statements and description in Ukrainian.
+    expect(page).to_have_url(re.compile(r"/firms/F0001/$"))
+    expect(page.locator("html")).to_have_attribute("lang", "uk")
+    expect(page.locator("article.profile")).to_contain_text("Китайський виробник будівельної")
+    expect(page.locator("article.profile")).to_contain_text("Не встановлено")
+    shoot("sany-uk")
+    page.get_by_role("navigation", name="Мова").get_by_role("link", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")

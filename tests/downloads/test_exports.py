@@ -52,7 +52,7 @@ PAGE_SIZE = 3
         ("/firms/", {"stage": "1"}),
         ("/firms/", {"stage": "1", "region": "luhansk", "sort": "-claims"}),
         ("/firms/", {"q": "sany"}),
-        ("/firms/", {"sector": "mining-machinery", "european": "yes"}),
+        ("/firms/", {"sector": "mining-machinery", "european": "not_established"}),
         ("/firms/", {"sort": "-name"}),
         ("/claims/", {}),
         ("/claims/", {"region": "luhansk"}),
@@ -120,11 +120,11 @@ def test_exact_csv_text_of_a_small_table(client):
     )
     Update.objects.create(number=3, summary="x", published_at=timezone.now(), idempotency_key="x")
     assert csv_text(client.get("/claims.csv")) == (
-        "id,statement,claim_type,region,date_start,date_end,date_precision,stage,confidence,"
-        "confidence_override,confidence_override_reason,"
+        "id,statement,statement_uk,claim_type,region,date_start,date_end,date_precision,stage,"
+        "confidence,confidence_override,confidence_override_reason,"
         "figure_low,figure_high,figure_unit,firms,sites,sources,firm_response,firm_response_date,"
         "firm_response_stance,reply_status,reply_date,last_update,hub_url\r\n"
-        "C0001,Acme supplied 4 machines.,equipment_supply,luhansk,2024-01-01,,year,1,single_source,"
+        "C0001,Acme supplied 4 machines.,,equipment_supply,luhansk,2024-01-01,,year,1,single_source,"
         ",,4,,machines,F0001,S0001,SRC0001,,,,not_contacted,,1,"
         "http://127.0.0.1:8000/claims/C0001/\r\n"
     )
@@ -280,9 +280,9 @@ def test_exact_csv_text_of_the_sites_table_with_its_places(client):
         "id,name_en,name_uk,name_ru,aliases,occupation_name,kind,region,country,"
         "occupation_status,raion,locality,locality_uk,katotth,latitude,longitude,"
         "coordinate_precision,occupied_since,occupied_since_precision,operating_status,"
-        "quantity,description,last_update,hub_url\r\n"
+        "quantity,description,description_uk,last_update,hub_url\r\n"
         "S0001,Mine 1,Шахта 1,,,пгт Белореченский,coal_mine,luhansk,UA,occupied,Luhansk raion,"
-        "Bilorichenskyi,Білоріченський,UA44000000000018893,,,none,2014-01-01,year,unknown,,,1,"
+        "Bilorichenskyi,Білоріченський,UA44000000000018893,,,none,2014-01-01,year,unknown,,,,1,"
         "http://127.0.0.1:8000/sites/S0001/\r\n"
     )
 

@@ -117,7 +117,8 @@ def test_firm_facets_through_claims_and_sectors_count_what_choosing_them_gives(c
         {},
         {"stage": "1"},
         {"designation": "none", "country": "CN"},
-        {"european": "unknown", "region": "luhansk", "ownership": "private"},
+        {"european": "not_established", "region": "luhansk", "ownership": "private"},
+        {"european": "yes"},
     ],
 )
 def test_firm_facets_counted_together_or_alone_count_what_choosing_them_gives(client, params):
@@ -126,13 +127,17 @@ def test_firm_facets_counted_together_or_alone_count_what_choosing_them_gives(cl
     # choosing a value gives.
     build()
     DesignationFactory(firm=Firm.objects.get(public_id="F9001"))
-    Firm.objects.filter(public_id="F9002").update(european_presence=True, ownership="central_soe")
-    Firm.objects.filter(public_id="F9003").update(european_presence=False, country="HK")
+    # "Yes" only with a published claim: F9002 has one, F9003's True rests on none.
+    presence = ClaimFactory(claim_type="presence")
+    Firm.objects.filter(public_id="F9002").update(
+        european_presence=True, european_presence_claim=presence, ownership="central_soe"
+    )
+    Firm.objects.filter(public_id="F9003").update(european_presence=True, country="HK")
     counts, checked = assert_facets_match_results(client, "/firms/", params)
     assert checked >= 40
     if not params:
         assert {k: n for k, n in counts["designation"].items() if n} == {"sanction": 1, "none": 2}
-        assert counts["european"] == {"yes": 1, "no": 1, "unknown": 1}
+        assert counts["european"] == {"yes": 1, "not_established": 2}
         assert counts["region"] == {"luhansk": 3, "donetsk": 2, "crimea": 1} | {
             value: 0 for value in counts["region"] if value not in ("luhansk", "donetsk", "crimea")
         }

@@ -91,29 +91,42 @@ def test_choosing_ukrainian_sets_the_language_cookie(client):
     assert settings.LANGUAGE_COOKIE_NAME not in response.cookies
 
 
-def test_every_page_has_a_switcher_that_works_without_javascript(client):
+def test_every_page_has_a_switcher_of_two_links_that_keeps_the_page(client):
     body = client.get("/sources/?kind=media").content.decode()
-    form = re.search(
-        r'<form class="language-switcher" action="/i18n/setlang/" method="post">.*?</form>',
-        body,
-        re.S,
-    )
-    assert form, "the language switcher"
-    form = form.group()
-    assert 'name="csrfmiddlewaretoken"' in form
-    assert '<input type="hidden" name="next" value="/sources/?kind=media">' in form
-    assert '<option value="en" lang="en" selected>English</option>' in form
-    assert '<option value="uk" lang="uk">Українська</option>' in form
-    assert '<button type="submit">' in form
-    assert "<script" not in form
-    assert "style=" not in form
+    nav = re.search(r'<nav class="language-switcher".*?</nav>', body, re.S)
+    assert nav, "the language switcher"
+    nav = nav.group()
+    links = re.findall(r'<a href="([^"]+)" lang="(\w+)"[^>]*>([^<]+)</a>', nav)
+    next_page = "?next=/sources/%3Fkind%3Dmedia"
+    assert links == [
+        (f"/language/en/{next_page}", "en", "English"),
+        (f"/language/uk/{next_page}", "uk", "Українська"),
+    ]
+    assert 'aria-current="true">English' in nav
+    assert "<script" not in nav
+    assert "style=" not in nav
+    # One click: the link sets the language and comes back to the same page.
+    response = client.get("/language/uk/", {"next": "/sources/?kind=media"})
+    assert response.status_code == 302
+    assert response["Location"] == "/sources/?kind=media"
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "uk"
+    page = client.get(response["Location"]).content.decode()
+    assert '<html lang="uk">' in page
+
+
+def test_the_language_link_refuses_other_sites_and_languages(client):
+    response = client.get("/language/uk/", {"next": "https://evil.example/"})
+    assert response["Location"] == "/"
+    assert client.get("/language/xx/", {"next": "/"}).status_code == 404
 
 
 def test_with_no_cookie_everything_stays_english(client, records):
     home = text(client.get("/"))
     assert '<html lang="en">' in home
-    assert "Foreign firms in the occupied territories of Ukraine" in home
-    assert "<strong>3</strong> firms and organisations" in home
+    assert "Foreign firms and the occupied territories of Ukraine: what the sources show" in home
+    # One firm has claims; the two others are related organisations.
+    assert "<strong>1</strong> firm or organisation named in claims" in home
+    assert "2 related organisations</a> with no claim of their own" in home
     firms = text(client.get("/firms/"))
     assert 'role="status">3 firms</p>' in firms
     profile = text(client.get("/firms/F0001/"))
@@ -126,18 +139,22 @@ def test_with_no_cookie_everything_stays_english(client, records):
     errors = text(client.post("/corrections/new/", {"evidence": "not a link"}))
     assert "This field is required." in errors
     for body in [home, firms, profile, claim, errors]:
-        assert "Україн" not in body.replace("Українська</option>", "")
+        assert "Україн" not in body.replace(">Українська</a>", "")
 
 
 def test_the_home_page_in_ukrainian(ukrainian, records):
     body = text(ukrainian.get("/"))
     assert '<html lang="uk">' in body
-    assert "<h1>Іноземні фірми на тимчасово окупованих територіях України</h1>" in body
-    assert "<strong>3</strong> фірми та організації" in body
+    assert (
+        "<h1>Іноземні фірми і тимчасово окуповані території України: що показують джерела</h1>"
+        in body
+    )
+    assert "<strong>1</strong> фірма чи організація, названа у твердженнях" in body
+    assert "2 пов’язані організації</a> без власних тверджень" in body
     assert "Три етапи залучення" in body
     assert "Етап 1 · приватні постачальники обладнання" in body
     assert "1 фірма" in body  # each stage has one firm: the singular form
-    assert '<option value="uk" lang="uk" selected>Українська</option>' in body
+    assert 'hreflang="uk" aria-current="true">Українська</a>' in body
     assert "Методологія</a>" in body
     assert "Запропонуйте виправлення" in body  # the footer
 

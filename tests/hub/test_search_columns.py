@@ -11,7 +11,7 @@ from django.apps import apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from hub import search
+from hub import search, search_sql
 from tests.factories import FirmFactory
 
 ROOT_APPS = {"hub", "entities", "evidence", "editorial", "downloads", "derived", "pages", "bench"}
@@ -85,7 +85,7 @@ def test_the_listed_indexes_exist_on_postgresql_only():
 def test_the_listed_columns_are_generated_by_the_database_on_postgresql():
     if not POSTGRESQL:
         # The fallback: no stored column, hub_search_fold is Python's on this connection.
-        search.register_sqlite_functions(connection)
+        search_sql.register_sqlite_functions(connection)
         with connection.cursor() as cursor:
             cursor.execute("SELECT hub_search_fold(%s)", ["Ćírkus ÉLEVÉ"])
             assert cursor.fetchone()[0] == search.fold("Ćírkus ÉLEVÉ") == "cirkus eleve"

@@ -35,7 +35,9 @@ def test_every_page_states_the_data_licence_and_links_the_methodology(client, se
 
 def test_home_shows_headline_figures_and_the_three_stages(client, seeded):
     body = client.get("/").content.decode()
-    assert "17</strong> firms" in body
+    # Sany Group, XCMG Group and the Genertec group have no claim of their own.
+    assert "14</strong> firms and organisations named in claims" in body
+    assert "3 related organisations</a> with no claim of their own" in body
     for stage in ["Stage 1", "Stage 2", "Stage 3"]:
         assert stage in body
     assert 'action="/search/"' in body

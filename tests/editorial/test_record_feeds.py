@@ -1,0 +1,58 @@
+"""Follow a record: an Atom feed per firm and per site of its claims added, changed, withdrawn."""
+
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from editorial import staging
+from entities.models import Firm, Site
+from evidence.models import Claim
+from tests.conftest import publish
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+pytestmark = pytest.mark.django_db
+
+
+def entries(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/atom+xml")
+    feed = ET.fromstring(response.content)
+    return [
+        (entry.findtext(f"{ATOM}title"), entry.findtext(f"{ATOM}summary") or "")
+        for entry in feed.iter(f"{ATOM}entry")
+    ]
+
+
+def test_sany_s_feed_lists_a_change_made_to_its_claim_in_a_publish(client, seeded):
+    sany = Firm.objects.get(public_id="F0001")
+    claim = Claim.objects.get(public_id="C0015")
+    change = staging.stage_edit(
+        record=claim, fields={"statement": claim.statement + " (reworded)"}, user=None
+    )
+    update = publish(change, summary="Reword C0015")
+    titles = entries(client, f"/firms/{sany.public_id}/feed/")
+    assert titles[0][0].startswith("Changed: C0015")
+    assert f"(update {update.number})" in titles[0][0]
+    assert "Fields: statement." in titles[0][1]
+    # The profile links its feed, for readers and for feed readers.
+    profile = client.get(sany.get_absolute_url()).content.decode()
+    assert f'href="/firms/{sany.public_id}/feed/"' in profile
+    assert 'rel="alternate" type="application/atom+xml"' in profile
+
+
+def test_a_withdrawn_claim_shows_in_its_site_s_feed_and_not_in_another_s(client, seeded):
+    claim = Claim.objects.filter(sites__isnull=False).order_by("public_id").first()
+    site = claim.sites.order_by("public_id").first()
+    other = Site.objects.exclude(claims=claim).order_by("public_id").first()
+    change = staging.stage_withdrawal(record=claim, reason="Source retracted.", user=None)
+    publish(change, summary="Withdraw")
+    titles = [title for title, _ in entries(client, f"/sites/{site.public_id}/feed/")]
+    assert titles[0].startswith(f"Withdrawn: {claim.public_id}")
+    other_titles = [title for title, _ in entries(client, f"/sites/{other.public_id}/feed/")]
+    assert not any(claim.public_id in title for title in other_titles)
+
+
+def test_a_feed_of_an_unknown_or_draft_record_is_not_found(client):
+    assert client.get("/firms/F9999999/feed/").status_code == 404
+    assert client.get("/sites/S0000/feed/").status_code == 404
