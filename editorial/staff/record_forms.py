@@ -36,10 +36,10 @@ PICKER_LIMIT = 8
 
 def picker_label(record):
     """How a picked record reads in a form and in the suggestions: its id, then its name."""
-    return f"{record.public_id} — {values_label(record)}"
+    return f"{record.public_id} — {record_names(record)}"
 
 
-def values_label(record):
+def record_names(record):
     if isinstance(record, Firm):
         names = [record.name_en, record.name_zh, record.name_ru, record.name_uk]
         return " · ".join(dict.fromkeys(name for name in names if name))
