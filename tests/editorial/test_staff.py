@@ -30,6 +30,7 @@ STAFF_URLS = [
     ("editorial:staff_compose", []),
     ("editorial:staff_import", []),
     ("editorial:staff_import_job", [1]),
+    ("editorial:staff_ftm_import", []),
 ]
 EDITOR_PERMISSIONS = {
     "editorial.moderate_correction",
