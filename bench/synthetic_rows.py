@@ -110,6 +110,7 @@ def firm_rows(rng, plan, sectors):
                     "public_id": d_public_id,
                     **plan.bookkeeping(),
                     "firm_id": pk,
+                    "kind": "sanction",
                     "authority": authority,
                     "programme": programme,
                     "listed_on": names.partial_date(rng, datetime.date(2022, 3, 1), 1300)[0],

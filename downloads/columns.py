@@ -16,14 +16,14 @@ from dataclasses import dataclass, field
 from itertools import batched
 
 from django.conf import settings
-from django.db.models import F, Lookup
+from django.db.models import Case, CharField, F, Lookup, Value, When
 from django.db.models.functions import Length
 from django.db.models.lookups import In
 
 from hub.chunks import CHUNK_SIZE
 from hub.models import Status
 
-from .writers import SEPARATOR  # noqa: F401  (a list column's items in one CSV cell)
+from .writers import SEPARATOR
 
 
 @dataclass(frozen=True)
@@ -200,3 +200,32 @@ def link_rows(through, owner, other, *, owner_rows, other_rows):
 
 def c(name, type_, description, path=None, **kwargs):
     return Column(name, type_, description, path if path is not None else name, **kwargs)
+
+
+# Columns and words many tables share.
+def precision_of(date, precision):
+    """A date's precision, empty when there is no date (an undated claim is not `day`)."""
+    return Case(
+        When(**{f"{date}__isnull": True}, then=Value(None)),
+        default=F(precision),
+        output_field=CharField(),
+    )
+
+
+ID = c(
+    "id", "string", "Stable public identifier; the record's page is /<table>/<id>/.", "public_id"
+)
+LAST_UPDATE = c("last_update", "integer", "Number of the update that last changed this record.")
+HUB_URL = c("hub_url", "string", "The record's permanent URL on the hub.", "public_id")
+DATE_PRECISION = (
+    "How much of the date is known: day, month or year (2024 is 2024-01-01 + year); "
+    "empty when there is no date."
+)
+# Beside each text readers read, the hub's Ukrainian text of it.
+UK_TEXT = "The hub's Ukrainian text of {}; empty when not yet translated."
+LISTED = (
+    f"In the CSV one cell, the items joined with '{SEPARATOR}' (for reading); in the JSON an array."
+)
+
+# Table titles and descriptions are marked with gettext_noop: the downloads page
+# shows them translated, while the data packages and codebooks stay in English.

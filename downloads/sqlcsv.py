@@ -157,7 +157,7 @@ def line_query(table, queryset):
     # Aggregating a link table for the selected owners only pays when the
     # list is filtered; for every public row, aggregating it all is cheaper.
     restrict = (owners_sql, owners_params) != _compiled(
-        model.objects.public_rows().order_by().values("pk")
+        table.public_queryset().order_by().values("pk")
     )
     names = ["pk", *(f"c{i}" for i in range(len(plain))), *keys]
     order = ", ".join(

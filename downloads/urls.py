@@ -4,7 +4,7 @@ from entities.views import DESIGNATION_LIST, FIRM_LIST, RELATIONSHIP_LIST, SITE_
 from evidence.views import CITATION_LIST, CLAIM_LIST, SOURCE_LIST
 
 from . import views
-from .links import LINK_LISTS
+from .link_lists import LINK_LISTS
 
 app_name = "downloads"
 urlpatterns = [

@@ -79,7 +79,9 @@ def hostile_records():
         )
         # The same source cited twice is listed once; a second source is listed too.
         CitationFactory(claim=claim, source=shared_source, locator=text or "p. 1", quote=text)
-        CitationFactory(claim=claim, source=SourceFactory(title=text or "Title", author=text))
+        relay = SourceFactory(title=text or "Title", author=text)
+        relay.derived_from.add(shared_source)  # a row of source_relays, and a relays cell
+        CitationFactory(claim=claim, source=relay)
     RelationshipFactory(
         source_firm=firms[0], target_firm=firms[1], description="=cmd|' /C calc'!A0"
     )
@@ -90,7 +92,16 @@ def hostile_records():
     ClaimFactory(statement="links a draft firm", firms=[hidden, firms[0]])
 
 
-WRITTEN_BY_POSTGRESQL = ["sources", "claims", "citations", "relationships", "sanctions"]
+WRITTEN_BY_POSTGRESQL = [
+    "sources",
+    "claims",
+    "citations",
+    "relationships",
+    "sanctions",
+    "claim_firms",
+    "claim_sites",
+    "source_relays",
+]
 
 
 @pytest.mark.parametrize("name", [table.name for table in TABLES])

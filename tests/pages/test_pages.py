@@ -141,7 +141,7 @@ def test_the_record_links_filter_escapes_the_text_around_the_identifiers():
         '<a href="/firms/F0002/" class="id">F0002</a>) S12 C0003x '
         '<a href="/citations/CIT0004/" class="id">CIT0004</a> '
         '&quot;<a href="/relationships/R0005/" class="id">R0005</a>&quot; '
-        "D0006 XY0007"  # a designation has no page; XY names no kind of record
+        '<a href="/sanctions/D0006/" class="id">D0006</a> XY0007'  # XY names no kind of record
     )
 
 
