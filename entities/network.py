@@ -25,7 +25,8 @@ from .vocabularies import FirmKind, Region, RelationshipKind
 COLUMN_WIDTH = 250
 ROW = 40
 TOP = 34
-LEFT = 12
+# Room on the left for the arcs between organisations in the first column.
+LEFT = 64
 DOT = 7
 # Characters of label per line, and lines per label: what fits in a column at 12 px.
 LINE_CHARS = 30
