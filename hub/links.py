@@ -18,6 +18,10 @@ validation must not depend on the network). Fetching a source
 (evidence.fetching) uses the same address check on every address the name
 resolves to, at the time it connects.
 
+Outside production, HUB_FETCH_ALLOW_LOOPBACK lets the hub fetch from a test
+server on loopback; its URLs may then be stored and linked too, as fetching
+reads them (production refuses to start with it set).
+
 A URL stored before the rule (or breaking it since) is shown as text, never
 as a link: templates render stored URLs with ``{% external_link %}``
 (hub_tags).
@@ -27,6 +31,7 @@ import functools
 import ipaddress
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext, gettext_noop
@@ -162,16 +167,24 @@ def url_refusal(url):
     if not host:
         return _("Enter a valid web address (http:// or https://).")
     if _is_ip(host):
-        kind = address_refusal(host)
+        kind = address_refusal(host, allow_loopback=_loopback_allowed())
         if kind:
             return _("The address %(host)s is %(kind)s, not one on the public internet.")
         return None
     return _name_refusal(host) or None
 
 
-@functools.lru_cache(maxsize=4096)
+def _loopback_allowed():
+    return getattr(settings, "HUB_FETCH_ALLOW_LOOPBACK", False)
+
+
 def is_public_url(url):
     """Whether `url` may be shown as a link (the rule holds)."""
+    return _is_public(url, _loopback_allowed())
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_public(url, loopback_allowed):  # the setting is part of the key: tests change it
     return url_refusal(url) is None
 
 
@@ -180,13 +193,12 @@ def validate_public_url(url):
     message = url_refusal(url)
     if message is None:
         return
-    host = ""
-    kind = ""
     try:
         host = (urlsplit(url).hostname or "").rstrip(".")
-        kind = gettext(address_refusal(host)) if _is_ip(host) else ""
     except ValueError:
-        pass
+        host = ""
+    kind = address_refusal(host, allow_loopback=_loopback_allowed()) if _is_ip(host) else ""
+    kind = gettext(kind) if kind else ""
     raise ValidationError(
         message, code="public_url", params={"host": host, "kind": kind, "limit": MAX_LENGTH}
     )

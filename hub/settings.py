@@ -274,7 +274,7 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Longer query strings are refused too (hub.middleware.OversizedQueryMiddleware).
-HUB_MAX_QUERY_STRING = 8192
+HUB_MAX_QUERY_STRING = 16384
 
 # Security headers. Content-Security-Policy is enforced everywhere, admin
 # included; no inline scripts or styles anywhere in our templates.

@@ -221,7 +221,7 @@ def test_the_correction_form_and_its_errors_in_ukrainian(ukrainian, records):
     assert "Будь ласка, виправте зазначене нижче; нічого ще не надіслано." in body
     assert "Це поле обов'язкове." in body  # Django's own catalogue
     assert (
-        "«not a link» не може бути посиланням: Введіть правильну вебадресу (http:// або https://)."
+        "«not a link» не може бути посиланням: Вебадреса не може містити пробілів чи розривів рядка."
         in body
     )  # ours
 

@@ -171,3 +171,13 @@ def test_a_public_stored_url_is_a_link():
     source = SourceFactory(url="https://monitor.example.org/r", archived_url="")
     page = Client().get(source.get_absolute_url()).content.decode()
     assert '<a href="https://monitor.example.org/r" rel="nofollow noopener">' in page
+
+
+def test_loopback_is_public_only_where_fetching_may_read_it_too(settings):
+    # The test server archiving reads from is on loopback; production refuses the setting.
+    settings.HUB_FETCH_ALLOW_LOOPBACK = True
+    assert links.is_public_url("http://127.0.0.1:8123/page")
+    assert not links.is_public_url("http://10.0.0.1/")
+    assert not links.is_public_url("http://localhost:8123/")
+    settings.HUB_FETCH_ALLOW_LOOPBACK = False
+    assert not links.is_public_url("http://127.0.0.1:8123/page")
