@@ -18,16 +18,22 @@ install: $(STAMP)
 # The task worker (archiving, link checks, submitters' notices) runs beside the
 # server in its own process group, and is stopped with everything it started
 # when runserver stops, however it stops. It reloads on code changes, as runserver does.
+# PORT picks the port (8000). Publishing freezes HUB_SITE_URL (by default this
+# server's own address) into every data package: set it to the public address.
+run: PORT ?= 8000
+run: export HUB_SITE_URL ?= http://127.0.0.1:$(PORT)
 run: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_seeds
+	@echo "Data packages published now freeze HUB_SITE_URL=$$HUB_SITE_URL into their links;"
+	@echo "those published before keep theirs. Set it: HUB_SITE_URL=https://hub.example.org make run"
 	@if [ "$${HUB_TASKS_BACKEND:-database}" = database ]; then \
 		DJANGO_DEBUG=$${DJANGO_DEBUG:-1} setsid $(PY) manage.py db_worker --reload & worker=$$!; \
 		trap 'kill -TERM -'$$worker' 2>/dev/null; wait '$$worker' 2>/dev/null' EXIT; \
 		trap 'exit 130' INT TERM; \
 		echo "Task worker started (pid $$worker)"; \
 	fi; \
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:8000
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The task worker alone, as production runs it (one or more beside the app servers).
 worker: $(STAMP)
@@ -37,8 +43,24 @@ seed: $(STAMP)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_seeds
 
-test: $(STAMP)
+test: $(STAMP) browser-deps
 	$(PY) -m pytest -n $${PYTEST_WORKERS:-auto} $(PYTEST_ARGS)
+
+# The browser tests drive Debian's Chromium and need CJK fonts for the names in
+# Chinese: installed here when missing (as root), as .ci/run does; otherwise a
+# clear message says what to install.
+.PHONY: browser-deps
+browser-deps:
+	@if [ ! -x $${HUB_CHROMIUM:-/usr/bin/chromium} ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "Installing Chromium and the CJK fonts for the browser tests (apt-get)"; \
+			DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+		else \
+			echo "The browser tests need Debian's Chromium and CJK fonts: sudo apt-get install -y chromium fonts-noto-cjk"; \
+			exit 1; \
+		fi; \
+	fi
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -27,18 +27,26 @@ database that matters: it adds synthetic records and publishes to it.
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench.servers import (
+    DATASETTE_PORT,
+    PORT,
+    VAR,
+    datasette,
+    datasette_pages,
+    export_sqlite,
+    gunicorn,
+    print_throughput,
+    throughput,
+    timed_get,
+    wrk_pages,
+)
+
 DEFAULT_URL = "postgres://hub:hub@127.0.0.1:5432/hub_bench_site"
 CACHE_URL = "redis://127.0.0.1:6379/9"
 CACHE_PREFIX = "bench-site"
-PORT = 8765
-DATASETTE_PORT = 8766
-VAR = ROOT / "var"
 GOALS = {"uncached": 100.0, "cached": 10.0, "ratio": 2.0, "publish": 30.0}
 
 
@@ -127,16 +135,6 @@ def query_count(path):
     return len(queries.captured_queries)
 
 
-def timed_get(path):
-    import urllib.request
-
-    started = time.perf_counter()
-    with urllib.request.urlopen(f"http://127.0.0.1:{PORT}{path}", timeout=300) as response:
-        response.read()
-        status = response.status
-    return (time.perf_counter() - started) * 1000, status
-
-
 def percentiles(samples):
     samples = sorted(samples)
     p95 = samples[min(len(samples) - 1, round(0.95 * (len(samples) - 1)))]
@@ -153,107 +151,6 @@ def latency(path, uncached, n):
             return None
         samples.append(ms)
     return percentiles(samples)
-
-
-def start(command, port, env=None, log_name="server"):
-    log = open(VAR / "bench-logs" / f"{log_name}.log", "w")  # noqa: SIM115 (open while running)
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    import urllib.request
-
-    for _ in range(600):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=60).read()
-            return process
-        except OSError:
-            time.sleep(0.5)
-    process.terminate()
-    raise RuntimeError(f"{command[0]} did not start; see var/bench-logs/{log_name}.log")
-
-
-def gunicorn():
-    return start(
-        [
-            str(ROOT / ".venv/bin/gunicorn"),
-            "hub.wsgi",
-            "--workers",
-            "2",
-            "--bind",
-            f"127.0.0.1:{PORT}",
-            "--timeout",
-            "300",
-        ],
-        PORT,
-        env=dict(os.environ),
-        log_name="gunicorn",
-    )
-
-
-def wrk(url, seconds=30):
-    result = subprocess.run(
-        ["wrk", "-t2", "-c32", f"-d{seconds}s", "--timeout", "30s", url],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    for line in result.stdout.splitlines():
-        if line.startswith("Requests/sec:"):
-            return float(line.split()[1]), result.stdout
-    return 0.0, result.stdout + result.stderr
-
-
-# -- Datasette -----------------------------------------------------------------
-
-
-def export_sqlite(path):
-    """The firm, claim and claim-firm tables, copied to SQLite (as Datasette would serve them)."""
-    import sqlite3
-
-    from django.db import connection
-
-    if path.exists():
-        path.unlink()
-    target = sqlite3.connect(path)
-    tables = {
-        "entities_firm": "id, public_id, status, name_en, name_zh, name_ru, kind, ownership, country, stage, european_presence, description",
-        "evidence_claim": "id, public_id, status, statement, claim_type, region, date_start, stage, confidence",
-        "evidence_claim_firms": "id, claim_id, firm_id",
-    }
-    with connection.cursor() as cursor:
-        for table, columns in tables.items():
-            target.execute(f"CREATE TABLE {table} ({columns.replace(', id,', ', id INTEGER,')})")
-            # Dates as ISO text, which is how SQLite keeps them (and Python 3.12 no
-            # longer adapts dates for sqlite3 by default).
-            cursor.execute(
-                f"SELECT {columns.replace('date_start', 'date_start::text')} FROM {table}"
-            )
-            marks = ", ".join("?" * len(columns.split(",")))
-            while rows := cursor.fetchmany(20_000):
-                target.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
-    for statement in [
-        "CREATE UNIQUE INDEX firm_id ON entities_firm (id)",
-        "CREATE INDEX firm_stage_kind ON entities_firm (stage, kind)",
-        "CREATE UNIQUE INDEX claim_id ON evidence_claim (id)",
-        "CREATE INDEX claim_region ON evidence_claim (region)",
-        "CREATE INDEX claim_firms_firm ON evidence_claim_firms (firm_id, claim_id)",
-        "CREATE INDEX claim_firms_claim ON evidence_claim_firms (claim_id)",
-    ]:
-        target.execute(statement)
-    target.commit()
-    target.close()
-
-
-def datasette(path):
-    binary = VAR / "bench-venv/bin/datasette"
-    if not binary.exists():
-        subprocess.run([sys.executable, "-m", "venv", str(VAR / "bench-venv")], check=True)
-        subprocess.run(
-            [str(VAR / "bench-venv/bin/pip"), "install", "-q", "datasette==0.65.5"], check=True
-        )
-    return start(
-        [str(binary), "serve", "--immutable", str(path), "--port", str(DATASETTE_PORT)],
-        DATASETTE_PORT,
-        log_name="datasette",
-    )
 
 
 # -- publishing ----------------------------------------------------------------
@@ -372,7 +269,6 @@ def run(args):
     ensure_data(url, sizes)
     targets, top = pages()
     uncached_n, cached_n, seconds = (3, 20, 5) if args.quick else (20, 50, 30)
-    lines = []
     worst = (0.0, top.get_absolute_url())
     if args.skip_pages:
         args.skip_datasette = True
@@ -404,20 +300,24 @@ def run(args):
                 f"  goal p95 <= {GOALS['uncached']:.0f} ms: {goal(cold[1], GOALS['uncached'])},"
                 f" <= {GOALS['cached']:.0f} ms: {goal(warm[1], GOALS['cached'])}"
             )
-        ours = {}
-        firm_list = targets["firm list, 3 filters"]
-        for name, path in [
-            ("firm list, 3 filters", firm_list),
-            ("top firm profile", top.get_absolute_url()),
-        ]:
-            timed_get(path)  # cached before wrk starts
-            ours[name], _ = wrk(f"http://127.0.0.1:{PORT}{path}", seconds)
+        ours = throughput(wrk_pages(top), seconds, port=PORT)
     except _Skip:
         ours = {}
     finally:
         if server is not None:
             server.terminate()
             server.wait()
+    if ours:
+        # The same pages rendered on every request: what a request the page
+        # cache cannot answer (a new page of a new filter) costs.
+        server = gunicorn(page_cache=False)
+        try:
+            rendered = throughput(wrk_pages(top), seconds, port=PORT, modes=("rendered",))
+        finally:
+            server.terminate()
+            server.wait()
+        for key, figures in rendered.items():
+            ours[key] = figures
     if args.skip_pages:
         pass
     elif not args.skip_datasette:
@@ -425,35 +325,15 @@ def run(args):
         started = time.perf_counter()
         export_sqlite(sqlite_path)
         print(f"\nSQLite copy for Datasette written in {time.perf_counter() - started:.0f} s")
-        where = (
-            "id in (select cf.firm_id from evidence_claim_firms cf join evidence_claim c "
-            "on c.id = cf.claim_id where c.region = 'luhansk')"
-        )
-        from urllib.parse import quote
-
-        theirs_paths = {
-            "firm list, 3 filters": f"/bench-site/entities_firm?stage=1&kind=company&_where={quote(where)}",
-            "top firm profile": f"/bench-site/entities_firm/{top.pk}",
-        }
         server = datasette(sqlite_path)
         try:
-            print("\nThroughput under wrk (2 threads, 32 connections), requests/s")
-            for name, path in theirs_paths.items():
-                theirs, _ = wrk(f"http://127.0.0.1:{DATASETTE_PORT}{path}", seconds)
-                ratio = ours[name] / theirs if theirs else float("inf")
-                lines.append(
-                    f"{name:22} hub {ours[name]:8.1f}  Datasette {theirs:8.1f}  ratio {ratio:5.2f}"
-                    f"  goal >= {GOALS['ratio']:.0f}x: {goal(ratio, GOALS['ratio'], False)}"
-                )
+            theirs = throughput(datasette_pages(top), seconds, port=DATASETTE_PORT)
         finally:
             server.terminate()
             server.wait()
-        print("\n".join(lines))
+        print_throughput(ours, theirs)
     else:
-        print(
-            "\nThroughput under wrk, requests/s: "
-            + ", ".join(f"{k} {v:.1f}" for k, v in ours.items())
-        )
+        print_throughput(ours, {})
     if not args.skip_publish:
         staged, published, package_seconds = publish_10k()
         print(

@@ -115,13 +115,20 @@ def refresh(impact):
     `impact` (editorial.impact.UpdateImpact) says which claims changed which
     fields; a claim taken off a firm is found through the firms it had before.
     """
+    firm_ids = firms_affected(impact)
+    if firm_ids:
+        rebuild(firm_ids=firm_ids)
+
+
+def firms_affected(impact):
+    """Pks of the firms whose facts (and claim_count) `impact` can have changed."""
     claim_pks = impact.changed(Claim, CLAIM_FIELDS)
     if not claim_pks:
-        return
+        return set()
     firm_ids = set(
         Claim.firms.through.objects.filter(claim_id__in=claim_pks).values_list("firm_id", flat=True)
     )
     left = impact.moved_away(Claim, "firms")
     if left:
         firm_ids |= set(Firm.objects.filter(public_id__in=left).values_list("pk", flat=True))
-    rebuild(firm_ids=firm_ids)
+    return firm_ids

@@ -34,12 +34,22 @@ from pathlib import Path
 
 from django.conf import settings
 
-from . import archive, incremental
+from . import archive, ftm, incremental, readme
 from .tables import TABLES
 
 logger = logging.getLogger("hub.downloads")
 
-README_NAMES = ["datapackage.json", "codebook.md", "CITATION.cff", "manifest.json"]
+README_NAMES = [
+    "README.md",
+    "LICENSE.txt",
+    "datapackage.json",
+    "codebook.md",
+    "CITATION.cff",
+    "manifest.json",
+]
+# The files written beside the tables and the delta, in manifest and zip order.
+ABOUT_FILES = ["README.md", "LICENSE.txt", "datapackage.json", "codebook.md", "CITATION.cff"]
+FTM_FILE = "entities.ftm.jsonl"
 
 
 def root():
@@ -60,7 +70,7 @@ def table_files():
 
 def file_path(update, name):
     """The path of an allowed file of the update's package, or None (no path tricks)."""
-    allowed = {*table_files(), "delta.jsonl", *README_NAMES, zip_name(update)}
+    allowed = {*table_files(), "delta.jsonl", FTM_FILE, *README_NAMES, zip_name(update)}
     path = directory(update.number) / name
     return path if name in allowed and path.is_file() else None
 
@@ -160,6 +170,12 @@ def _build_incremental(folder, update, answered):
         verified = {}
         tables, counts, entries = [], {}, []
         for table in TABLES:
+            if table.is_link:
+                # A link table is written afresh: its rows are pairs, not records.
+                files = incremental.write_table(folder, table)
+                tables.append(files)
+                counts[table.name] = files.rows
+                continue
             files, delta = incremental.merge_table(table, folder, previous, affected[table.model])
             tables.append(files)
             counts[table.name] = files.rows
@@ -175,7 +191,9 @@ def _build_incremental(folder, update, answered):
             if digest.result() != checks[path]:
                 raise incremental.Unusable(f"{path.name} differs from its recorded SHA-256")
         # A table with no changed row is N-1's file again: its hash must be N-1's.
-        for files in tables:
+        for table, files in zip(TABLES, tables, strict=True):
+            if table.is_link:
+                continue
             for name in (f"{files.name}.csv", f"{files.name}.jsonl"):
                 unchecked = previous.folder / name not in checks
                 if unchecked and hashes[name] != recorded[name]["sha256"]:
@@ -219,7 +237,9 @@ def _finish(folder, update, tables, counts, today, executor):
     )
     (folder / "codebook.md").write_text(codebook(update), encoding="utf-8")
     (folder / "CITATION.cff").write_text(citation_cff(update), encoding="utf-8")
-    names = [*table_files(), "delta.jsonl", "datapackage.json", "codebook.md", "CITATION.cff"]
+    counts[FTM_FILE.removesuffix(".jsonl")] = sum(ftm.write(folder, today).values())
+    readme.write(folder, update, counts)
+    names = [*table_files(), "delta.jsonl", FTM_FILE, *ABOUT_FILES]
     hashing = {name: executor.submit(archive.sha256_of, folder / name) for name in names}
     hashes = {}
     written = []
@@ -272,6 +292,8 @@ def _diff_entries(previous, folder):
     Both are sorted by identifier, in download order.
     """
     for table in TABLES:
+        if table.is_link:
+            continue  # its pairs are the lists of the claims' and sources' own rows
         old = _read_jsonl(previous / f"{table.name}.jsonl")
         new = _read_jsonl(folder / f"{table.name}.jsonl")
         for action, identifier, row in _merge_diff(old, new):
@@ -304,7 +326,7 @@ def datapackage(update):
                 {"name": column.name, "type": column.type, "description": column.description}
                 for column in table.columns
             ],
-            "primaryKey": ["id"],
+            "primaryKey": list(table.key),
             "missingValues": [""],
         }
         keys = [
@@ -360,8 +382,10 @@ def codebook(update):
         "",
         "Each table is given twice: `<table>.csv` (UTF-8, RFC 4180; a text cell starting with",
         "=, +, -, @, tab, CR, LF or NUL is prefixed with a single quote so that spreadsheets do",
-        "not run it) and `<table>.jsonl` (one JSON object per line, exact values). Several",
-        "identifiers in one cell are separated by `;`. `delta.jsonl` lists the rows added,",
+        "not run it) and `<table>.jsonl` (one JSON object per line, exact values). The",
+        "items of a list in one CSV cell are joined with `;` (a JSON array in the JSON Lines);",
+        "the link tables (claim_firms, claim_sites, source_relays; citations joins claims and",
+        "sources) give the same pairs one per row. `delta.jsonl` lists the rows added,",
         "changed and withdrawn since the previous update, with the corrections they answer.",
         "",
     ]
@@ -379,6 +403,7 @@ def codebook(update):
             for column in table.columns
         ]
         lines.append("")
+    lines.append(ftm.codebook_section())
     return "\n".join(lines)
 
 
@@ -403,7 +428,7 @@ def citation_cff(update):
 
 def _write_manifest(folder, update, counts, hashes):
     files = []
-    for name in [*table_files(), "delta.jsonl", "datapackage.json", "codebook.md", "CITATION.cff"]:
+    for name in [*table_files(), "delta.jsonl", FTM_FILE, *ABOUT_FILES]:
         stem = name.rsplit(".", 1)[0]
         files.append(
             {

@@ -2,172 +2,32 @@
 
 List CSVs, JSON twins, the frozen per-update data package, its Table Schema
 and its codebook are all generated from the definitions below, so a column
-means the same thing everywhere it appears.
+means the same thing everywhere it appears. How rows are read is in
+downloads.columns.
 
-Rows are read with `values_list` (no model instances) in chunks; the
-many-to-many columns are filled per chunk with one query each, so a table of
-any size streams in constant memory and a fixed number of queries per chunk.
+Every field a confidence grade depends on is here (evidence.confidence): the
+citations' stance, the sources' publisher, reliability, hub_publication,
+issuer_id and the sources they relay (source_relays), the claims' firms
+(claim_firms), firm_response_stance and the editors' override, so that a
+reader can recompute every grade from a package alone.
 """
 
-from dataclasses import dataclass, field
-from itertools import batched
-
-from django.conf import settings
-from django.db.models import F, Lookup
-from django.db.models.functions import Length
-from django.db.models.lookups import In
+from django.db.models import Case, CharField, F, Value, When
+from django.db.models.functions import TruncDate
 from django.utils.translation import gettext_noop
 
 from entities.models import Firm, Relationship, SanctionsDesignation, Site
+from entities.querysets import (
+    designation_jurisdiction_expression,
+    designation_standing_expression,
+)
 from evidence.models import Citation, Claim, Source
 from evidence.reply import reply_date_expression, reply_status_expression
-from hub.chunks import CHUNK_SIZE
 from hub.models import Status
 
-# Many identifiers in one cell are joined with this (identifiers never contain it).
-SEPARATOR = ";"
+from .columns import SEPARATOR, Column, Many, Table, c, link_rows, linked
 
-
-@dataclass(frozen=True)
-class Column:
-    name: str
-    type: str  # Table Schema type: string, integer, number, date, boolean
-    description: str
-    path: str = ""  # ORM path for values_list; empty for many-to-many columns
-    many: object = None  # for many-to-many columns: chunk of pks -> {pk: [identifiers]}
-    foreign_key: tuple = ()  # (table, column) this column refers to
-
-    @property
-    def is_text(self):
-        return self.type == "string"
-
-
-@dataclass
-class Table:
-    name: str
-    model: type
-    title: str
-    description: str
-    columns: list = field(default_factory=list)
-
-    @property
-    def column_names(self):
-        return [column.name for column in self.columns]
-
-    def public_queryset(self):
-        """Every public row of the table (the lists' rule, public_rows), in its download order."""
-        return self.model.objects.public_rows().order_by(Length("public_id"), "public_id")
-
-    def rows(self, queryset):
-        """Yield each row of `queryset` as a list of Python values, in column order."""
-        plain = [column for column in self.columns if not column.many]
-        paths = [*(column.path for column in plain), "pk"]
-        # Decided once per export, not once per cell: where each many-to-many
-        # column goes in a row, and which plain columns need more than their value.
-        many = [(i, column.many) for i, column in enumerate(self.columns) if column.many]
-        finishers = [
-            (i, finisher)
-            for i, column in enumerate(self.columns)
-            if not column.many and (finisher := self.finisher(column)) is not None
-        ]
-        rows = queryset.values_list(*paths).iterator(chunk_size=CHUNK_SIZE)
-        # A chunk's primary keys are the IN list of each many-to-many reader.
-        for chunk in batched(rows, CHUNK_SIZE):
-            pks = [row[-1] for row in chunk]
-            joined = [
-                (i, {pk: SEPARATOR.join(sorted(ids)) for pk, ids in read(pks).items()})
-                for i, read in many
-            ]
-            for row in chunk:
-                values = list(row)
-                pk = values.pop()
-                # Ascending positions: each insert lands where its column is.
-                for i, lookup in joined:
-                    values.insert(i, lookup.get(pk, ""))
-                for i, finisher in finishers:
-                    values[i] = finisher(values[i])
-                yield values
-
-    def finish(self, column, value):
-        if column.many:
-            return SEPARATOR.join(sorted(value))
-        finisher = self.finisher(column)
-        return value if finisher is None else finisher(value)
-
-    def finisher(self, column):
-        """The function a plain column's value goes through, or None if it is written as is."""
-        if column.name == "aliases":
-            return _alias_list
-        if column.name == "hub_url":
-            prefix = f"{settings.HUB_SITE_URL}/{self.name}/"
-            return lambda value: f"{prefix}{value}/"
-        return None
-
-
-def _alias_list(value):
-    return SEPARATOR.join(line.strip() for line in (value or "").splitlines() if line.strip())
-
-
-class InList(Lookup):
-    """`lhs IN (values)`; on PostgreSQL `lhs = ANY(%s)`, the values as one array parameter.
-
-    The many-to-many readers filter by a chunk's primary keys (CHUNK_SIZE): as an IN
-    list, Django prepares and psycopg quotes each key one by one, which costs
-    more than the query itself; as one array it is one parameter.
-    """
-
-    lookup_name = "in_list"
-
-    def get_prep_lookup(self):
-        return list(self.rhs)  # primary keys read from the database: nothing to prepare
-
-    def as_sql(self, compiler, connection):
-        return compiler.compile(In(self.lhs, self.rhs))
-
-    def as_postgresql(self, compiler, connection):
-        lhs, params = self.process_lhs(compiler, connection)
-        if all(value.__class__ is int for value in self.rhs):
-            # Written here as an array literal: psycopg would quote a list item by item.
-            array = "{" + ",".join(map(str, self.rhs)) + "}"
-            return f"{lhs} = ANY(%s::{self.lhs.output_field.db_type(connection)}[])", (
-                *params,
-                array,
-            )
-        return f"{lhs} = ANY(%s)", (*params, self.rhs)
-
-
-@dataclass(frozen=True)
-class Many:
-    """A many-to-many column's reader, from one queryset of (owner pk, identifier) pairs.
-
-    Called with a chunk of owner pks it gives {owner pk: [identifiers]}; the
-    SQL writer (downloads.sqlcsv) aggregates the same pairs in the database.
-    """
-
-    pairs: object  # () -> values_list(owner pk, identifier) over every public link
-    owner: str  # the owner pk's column in `pairs`, for filtering by a chunk
-    distinct: bool = False  # list an identifier once however many pairs repeat it
-
-    def __call__(self, pks):
-        result = {}
-        for pk, identifier in self.pairs().filter(InList(F(self.owner), pks)):
-            result.setdefault(pk, []).append(identifier)
-        if self.distinct:
-            return {pk: list(dict.fromkeys(ids)) for pk, ids in result.items()}
-        return result
-
-
-def linked(through, owner, other, *, other_status=True):
-    """{owner pk: [public ids of the linked public records]}."""
-
-    def pairs():
-        rows = through.objects.all()
-        if other_status:
-            rows = rows.filter(**{f"{other}__status": Status.PUBLISHED})
-        return rows.values_list(f"{owner}_id", f"{other}__public_id")
-
-    return Many(pairs, f"{owner}_id")
-
+__all__ = ["BY_MODEL", "BY_NAME", "SEPARATOR", "TABLES", "Column", "Table"]
 
 sector_slugs = Many(
     lambda: Firm.sectors.through.objects.values_list("firm_id", "sector__slug"), "firm_id"
@@ -180,9 +40,26 @@ claim_sources = Many(
     distinct=True,
 )
 
+# The designations of each firm, and the sources each source relays.
+firm_designations = Many(
+    lambda: SanctionsDesignation.objects.public().values_list("firm_id", "public_id"), "firm_id"
+)
+source_relays = linked(Source.derived_from.through, "from_source", "to_source")
 
-def c(name, type_, description, path=None, **kwargs):
-    return Column(name, type_, description, path if path is not None else name, **kwargs)
+# A source's issuer, when that firm is public (a draft firm is not in firms).
+public_issuer = Case(
+    When(issuer__status=Status.PUBLISHED, then=F("issuer__public_id")),
+    output_field=Source._meta.get_field("public_id"),
+)
+
+
+def precision_of(date, precision):
+    """A date's precision, empty when there is no date (an undated claim is not `day`)."""
+    return Case(
+        When(**{f"{date}__isnull": True}, then=Value(None)),
+        default=F(precision),
+        output_field=CharField(),
+    )
 
 
 ID = c(
@@ -190,7 +67,13 @@ ID = c(
 )
 LAST_UPDATE = c("last_update", "integer", "Number of the update that last changed this record.")
 HUB_URL = c("hub_url", "string", "The record's permanent URL on the hub.", "public_id")
-DATE_PRECISION = "How much of the date is known: day, month or year (2024 is 2024-01-01 + year)."
+DATE_PRECISION = (
+    "How much of the date is known: day, month or year (2024 is 2024-01-01 + year); "
+    "empty when there is no date."
+)
+LISTED = (
+    f"In the CSV one cell, the items joined with '{SEPARATOR}' (for reading); in the JSON an array."
+)
 
 # Table titles and descriptions are marked with gettext_noop: the downloads page
 # shows them translated, while the data packages and codebooks stay in English.
@@ -209,7 +92,7 @@ TABLES = [
             c("name_ru", "string", "Name in Russian, where a public source attests it."),
             c("name_uk", "string", "Name in Ukrainian, where a public source attests it."),
             c("short_name", "string", "Short name used on the hub."),
-            c("aliases", "string", f"Other names, separated by '{SEPARATOR}'."),
+            c("aliases", "string", f"Other names. {LISTED}", listed=True),
             c("identified", "boolean", "False for a firm the sources describe without naming."),
             c("kind", "string", "company, soe, network, academic, financial or intermediary."),
             c(
@@ -232,7 +115,7 @@ TABLES = [
             c(
                 "sectors",
                 "string",
-                f"Sector slugs, separated by '{SEPARATOR}'.",
+                f"Sector slugs. {LISTED}",
                 "",
                 many=sector_slugs,
             ),
@@ -244,6 +127,22 @@ TABLES = [
             c("european_presence", "boolean", "Present in European markets; empty when unknown."),
             c("european_presence_note", "string", "Details of the European presence."),
             c("description", "string", "Description."),
+            c(
+                "designation_standing",
+                "string",
+                "What the hub records of the firm's designations: sanction, export_control, "
+                "trade_restriction or other (the strongest kind in force, in that order), ended "
+                "(only ended ones) or none (none recorded: not a statement that there is none).",
+                designation_standing_expression(),
+            ),
+            c(
+                "designations",
+                "string",
+                f"Ids of the firm's designations (table sanctions). {LISTED}",
+                "",
+                many=firm_designations,
+            ),
+            c("claim_count", "integer", "Number of published claims about the firm."),
             LAST_UPDATE,
             HUB_URL,
         ],
@@ -258,7 +157,7 @@ TABLES = [
             c("name_en", "string", "Name in English."),
             c("name_uk", "string", "Name in Ukrainian."),
             c("name_ru", "string", "Name in Russian."),
-            c("aliases", "string", f"Other names, separated by '{SEPARATOR}'."),
+            c("aliases", "string", f"Other names. {LISTED}", listed=True),
             c(
                 "occupation_name",
                 "string",
@@ -294,7 +193,12 @@ TABLES = [
             c("longitude", "number", "WGS 84 longitude."),
             c("coordinate_precision", "string", "exact, locality, region or none."),
             c("occupied_since", "date", "Date the place was occupied."),
-            c("occupied_since_precision", "string", DATE_PRECISION),
+            c(
+                "occupied_since_precision",
+                "string",
+                DATE_PRECISION,
+                precision_of("occupied_since", "occupied_since_precision"),
+            ),
             c("operating_status", "string", "operating, idle, construction, closed or unknown."),
             c("quantity", "integer", "Number of installations when one record stands for many."),
             c("description", "string", "Description."),
@@ -320,7 +224,12 @@ TABLES = [
             c("url", "string", "Original URL."),
             c("archived_url", "string", "URL of an archived copy."),
             c("published_on", "date", "Publication date."),
-            c("published_precision", "string", DATE_PRECISION),
+            c(
+                "published_precision",
+                "string",
+                DATE_PRECISION,
+                precision_of("published_on", "published_precision"),
+            ),
             c("accessed_on", "date", "Date the hub last accessed the source."),
             c("language", "string", "BCP 47 language code."),
             c("reliability", "string", "Reliability grade A-D (see the methodology)."),
@@ -329,6 +238,39 @@ TABLES = [
                 "boolean",
                 "True for the hub's own briefings and reports, which never count as independent "
                 "corroboration.",
+            ),
+            c(
+                "issuer_id",
+                "string",
+                "The firm whose own filing, statement or website this is, if any.",
+                public_issuer,
+                foreign_key=("firms", "id"),
+            ),
+            c(
+                "relays",
+                "string",
+                "Ids of the sources this one relays, quotes or copies: it is not independent of "
+                f"them (also the table source_relays). {LISTED}",
+                "",
+                many=source_relays,
+            ),
+            c(
+                "snapshot_sha256",
+                "string",
+                "SHA-256 of the copy the hub archived (a WARC or file at "
+                "/sources/<id>/snapshot/); empty when it holds none.",
+                "snapshot__sha256",
+            ),
+            c(
+                "archived_on",
+                "date",
+                "Date the hub's copy was captured.",
+                TruncDate("snapshot__retrieved_at"),
+            ),
+            c(
+                "archive_exemption",
+                "string",
+                "Why there is no archived copy, where none can be made.",
             ),
             c("description", "string", "Description."),
             LAST_UPDATE,
@@ -351,7 +293,12 @@ TABLES = [
             c("region", "string", "Occupied region of Ukraine it concerns, if one."),
             c("date_start", "date", "Date (or start of the period)."),
             c("date_end", "date", "End of the period."),
-            c("date_precision", "string", DATE_PRECISION),
+            c(
+                "date_precision",
+                "string",
+                DATE_PRECISION,
+                precision_of("date_start", "date_precision"),
+            ),
             c("stage", "integer", "Engagement stage 1-3."),
             c(
                 "confidence",
@@ -360,32 +307,43 @@ TABLES = [
                 "independently confirmed), alleged or disputed: the grade computed from the "
                 "evidence, or the editors' override (see the methodology).",
             ),
+            c(
+                "confidence_override",
+                "string",
+                "The grade the editors set in place of the computed one, if any.",
+            ),
+            c("confidence_override_reason", "string", "The editors' reason for the override."),
             c("figure_low", "number", "The figure the claim states (or the low end of a range)."),
             c("figure_high", "number", "The high end of a range."),
             c("figure_unit", "string", "Unit of the figure."),
             c(
                 "firms",
                 "string",
-                f"Firm ids, separated by '{SEPARATOR}'.",
+                f"Ids of the firms the claim is about (also the table claim_firms). {LISTED}",
                 "",
                 many=linked(Claim.firms.through, "claim", "firm"),
             ),
             c(
                 "sites",
                 "string",
-                f"Site ids, separated by '{SEPARATOR}'.",
+                f"Ids of the sites the claim is about (also the table claim_sites). {LISTED}",
                 "",
                 many=linked(Claim.sites.through, "claim", "site"),
             ),
             c(
                 "sources",
                 "string",
-                f"Ids of the sources cited, separated by '{SEPARATOR}'.",
+                f"Ids of the sources cited (the table citations joins claims and sources). {LISTED}",
                 "",
                 many=claim_sources,
             ),
             c("firm_response", "string", "The firm's response, where it gave one."),
             c("firm_response_date", "date", "Date of the response."),
+            c(
+                "firm_response_stance",
+                "string",
+                "denies, acknowledges or comments: what the firm's response does to the claim.",
+            ),
             c(
                 "reply_status",
                 "string",
@@ -472,9 +430,14 @@ TABLES = [
             ),
             c("description", "string", "Description."),
             c("start_date", "date", "Start."),
-            c("start_precision", "string", DATE_PRECISION),
+            c(
+                "start_precision",
+                "string",
+                DATE_PRECISION,
+                precision_of("start_date", "start_precision"),
+            ),
             c("end_date", "date", "End."),
-            c("end_precision", "string", DATE_PRECISION),
+            c("end_precision", "string", DATE_PRECISION, precision_of("end_date", "end_precision")),
             LAST_UPDATE,
             HUB_URL,
         ],
@@ -495,7 +458,20 @@ TABLES = [
                 "firm__public_id",
                 foreign_key=("firms", "id"),
             ),
+            c(
+                "kind",
+                "string",
+                "sanction (asset freeze or blocking), export_control, trade_restriction (trade or "
+                "investment restriction) or other. An export control is not a sanction.",
+            ),
             c("authority", "string", "us_ofac, us_bis, eu, uk, ua or other."),
+            c(
+                "jurisdiction",
+                "string",
+                "ISO 3166-1 alpha-2 code of the authority's jurisdiction (EU for the European "
+                "Union).",
+                designation_jurisdiction_expression(),
+            ),
             c("programme", "string", "Sanctions programme."),
             c("listed_on", "date", "Date of listing."),
             c("ended_on", "date", "Date the listing ended; empty while in force."),
@@ -510,7 +486,89 @@ TABLES = [
             ),
             c("source_locator", "string", "Where in the source the listing is shown."),
             LAST_UPDATE,
+            HUB_URL,
         ],
+    ),
+    Table(
+        "claim_firms",
+        Claim.firms.through,
+        gettext_noop("Claims and firms"),
+        gettext_noop("Which firms each claim is about: one row per claim and firm."),
+        [
+            c("claim_id", "string", "The claim.", "claim__public_id", foreign_key=("claims", "id")),
+            c(
+                "firm_id",
+                "string",
+                "A firm it is about.",
+                "firm__public_id",
+                foreign_key=("firms", "id"),
+            ),
+        ],
+        queryset=link_rows(
+            Claim.firms.through,
+            "claim",
+            "firm",
+            owner_rows=lambda: Claim.objects.public_rows(),
+            other_rows=lambda: Firm.objects.public_rows(),
+        ),
+        key=("claim_id", "firm_id"),
+    ),
+    Table(
+        "claim_sites",
+        Claim.sites.through,
+        gettext_noop("Claims and sites"),
+        gettext_noop("Which sites each claim is about: one row per claim and site."),
+        [
+            c("claim_id", "string", "The claim.", "claim__public_id", foreign_key=("claims", "id")),
+            c(
+                "site_id",
+                "string",
+                "A site it is about.",
+                "site__public_id",
+                foreign_key=("sites", "id"),
+            ),
+        ],
+        queryset=link_rows(
+            Claim.sites.through,
+            "claim",
+            "site",
+            owner_rows=lambda: Claim.objects.public_rows(),
+            other_rows=lambda: Site.objects.public_rows(),
+        ),
+        key=("claim_id", "site_id"),
+    ),
+    Table(
+        "source_relays",
+        Source.derived_from.through,
+        gettext_noop("Sources relaying sources"),
+        gettext_noop(
+            "Which sources each source relays, quotes or copies: the two are not independent "
+            "evidence (see the methodology)."
+        ),
+        [
+            c(
+                "source_id",
+                "string",
+                "The source that relays.",
+                "from_source__public_id",
+                foreign_key=("sources", "id"),
+            ),
+            c(
+                "relayed_source_id",
+                "string",
+                "The source it relays.",
+                "to_source__public_id",
+                foreign_key=("sources", "id"),
+            ),
+        ],
+        queryset=link_rows(
+            Source.derived_from.through,
+            "from_source",
+            "to_source",
+            owner_rows=lambda: Source.objects.public_rows(),
+            other_rows=lambda: Source.objects.public_rows(),
+        ),
+        key=("source_id", "relayed_source_id"),
     ),
 ]
 BY_NAME = {table.name: table for table in TABLES}

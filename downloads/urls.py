@@ -4,6 +4,7 @@ from entities.views import DESIGNATION_LIST, FIRM_LIST, RELATIONSHIP_LIST, SITE_
 from evidence.views import CITATION_LIST, CLAIM_LIST, SOURCE_LIST
 
 from . import views
+from .links import LINK_LISTS
 
 app_name = "downloads"
 urlpatterns = [
@@ -21,6 +22,7 @@ for spec in [
     CITATION_LIST,
     RELATIONSHIP_LIST,
     DESIGNATION_LIST,
+    *LINK_LISTS,
 ]:
     urlpatterns += [
         path(f"{spec.table}.csv", views.list_csv, {"spec": spec}, name=f"{spec.table}_csv"),

@@ -14,11 +14,16 @@ from decimal import Decimal
 from itertools import batched
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\0")
+# The items of a list column in one CSV cell are joined with this.
+SEPARATOR = ";"
 
 
 def csv_cell(column, value):
     if value is None:
         return ""
+    if isinstance(value, list):
+        # A list column: one readable cell (the JSON has the array).
+        value = SEPARATOR.join(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, Decimal):

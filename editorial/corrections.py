@@ -12,6 +12,7 @@ the models' save() directly.
 """
 
 import logging
+import statistics
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -112,6 +113,9 @@ def submit_correction(
         correction=correction, name=name, email=email, ip_hash=keyed_hash(ip) if ip else ""
     )
     Transition.objects.create(correction=correction, from_status="", to_status=correction.status)
+    if email:
+        # The link is known only now; the notice is queued once the correction is stored.
+        transaction.on_commit(lambda: notify_received(correction, token), robust=True)
     logger.info("correction %s received", correction.reference)
     return correction, token
 
@@ -152,6 +156,18 @@ def transition(*, correction, to, actor, public_response=None, duplicate_of=None
             f"{correction.reference} is {Correction.Status(current).label.lower()} and cannot become {to.label.lower()}."
         )
     Transition.objects.create(correction=correction, from_status=current, to_status=to, actor=actor)
+    # Whoever acts on a correction nobody holds takes it on; another's stays theirs.
+    if actor is not None and actor.is_staff:
+        taken = Correction.objects.filter(pk=correction.pk, assignee__isnull=True).update(
+            assignee=actor
+        )
+        if taken:
+            audit.log(
+                "correction.assigned",
+                actor=actor,
+                correction=correction.reference,
+                assignee=audit.actor_name(actor),
+            )
     logger.info("correction %s: %s -> %s by %s", correction.reference, current, to, actor)
     audit.log("correction.decision", actor=actor, correction=correction.reference, to=to.value)
     correction.refresh_from_db()
@@ -173,6 +189,17 @@ def assign(*, correction, assignee, actor):
     )
     correction.refresh_from_db()
     return correction
+
+
+def handling_days():
+    """(median days from receipt to decision, how many decided): the time corrections take."""
+    durations = [
+        (decided - received).total_seconds() / 86400
+        for received, decided in Correction.objects.filter(decided_at__isnull=False).values_list(
+            "received_at", "decided_at"
+        )
+    ]
+    return (round(statistics.median(durations), 1) if durations else None), len(durations)
 
 
 @transaction.atomic
@@ -209,6 +236,13 @@ def close_answered_corrections(*, update, changes, actor):
             transaction.on_commit(
                 lambda c=correction: notify_submitter(c, update.number), robust=True
             )
+
+
+def notify_received(correction, token):
+    """Queue the submitter's receipt with the tracking link (sealed: the queue keeps its rows)."""
+    from . import tasks
+
+    tasks.notify_correction_received.enqueue(correction.pk, tasks.seal_token(correction.pk, token))
 
 
 def notify_submitter(correction, number):

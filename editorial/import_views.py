@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods
 
 from . import imports
 from .models import ImportJob
-from .staff_views import staff_required
+from .staff.access import staff_required
 
 BACKGROUND_ROWS = 300
 SHOWN_ROWS = 500  # outcomes listed on the page; the counts cover every row

@@ -8,7 +8,6 @@ import re
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db import models
 from django.db.models import Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -45,11 +44,18 @@ def moderators():
     )
 
 
+ORDER_CHOICES = [("", _("Oldest first")), ("newest", _("Newest first"))]
+
+
 class QueueFilterForm(forms.Form):
-    status = forms.ChoiceField(choices=[("", _("Any")), *Correction.Status.choices], required=False)
+    status = forms.ChoiceField(
+        choices=[("", _("Any")), ("open", _("Open (not decided)")), *Correction.Status.choices],
+        required=False,
+    )
     target = forms.ChoiceField(label=_("About"), choices=TARGET_CHOICES, required=False)
     age = forms.ChoiceField(label=_("Received"), choices=AGE_CHOICES, required=False)
     assignee = forms.ChoiceField(required=False)
+    order = forms.ChoiceField(label=_("Order"), choices=ORDER_CHOICES, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -142,22 +148,14 @@ def as_text(value):
     return str(value)
 
 
-def from_text(field, text):
-    """The serialised value `editorial.values` expects for what was typed into `field`."""
-    text = text.replace("\r\n", "\n").strip()
-    if field.many_to_many:
-        return [item.strip() for item in text.split(",") if item.strip()]
-    if text == "" and not isinstance(field, (models.CharField, models.TextField)):
-        return None  # an empty date, number, choice of number or relation
-    return text
-
-
 # Values as staff read them -----------------------------------------------
 
 
-def display(value):
-    """A serialised value as shown on a staff page."""
-    return printable(as_text(value)) or "—"
+def display(model, name, value):
+    """A serialised value as shown on a staff page: a choice's label, not its code."""
+    field = values.editable_fields(model).get(name) if model is not None else None
+    readable = values.readable(field, value)
+    return "—" if readable is None else printable(as_text(readable))
 
 
 def field_label(model, name):
@@ -166,9 +164,12 @@ def field_label(model, name):
 
 
 def record_rows(record):
-    """The record's editable fields as published: (label, value) pairs."""
+    """The record's editable fields as published: (label, value) pairs, as readers read them."""
     model = type(record)
-    return [(field_label(model, name), display(v)) for name, v in values.snapshot(record).items()]
+    return [
+        (field_label(model, name), display(model, name, v))
+        for name, v in values.snapshot(record).items()
+    ]
 
 
 def preview(change, record):
@@ -176,7 +177,11 @@ def preview(change, record):
     model = change.content_type.model_class()
     if change.state == Change.State.PUBLISHED:
         rows = [
-            (field_label(model, row["field"]), display(row["before"]), display(row["after"]))
+            (
+                field_label(model, row["field"]),
+                display(model, row["field"], row["before"]),
+                display(model, row["field"], row["after"]),
+            )
             for row in change.diff
         ]
     elif record is None:
@@ -184,12 +189,16 @@ def preview(change, record):
     elif change.action == Change.Action.EDIT:
         current = values.snapshot(record)
         rows = [
-            (field_label(model, name), display(current.get(name)), display(after))
+            (
+                field_label(model, name),
+                display(model, name, current.get(name)),
+                display(model, name, after),
+            )
             for name, after in change.proposed.items()
         ]
     elif change.action == Change.Action.CREATE:
         rows = [
-            (field_label(model, name), "—", display(value))
+            (field_label(model, name), "—", display(model, name, value))
             for name, value in values.snapshot(record).items()
             if value not in (None, "", [])
         ]
@@ -201,58 +210,6 @@ def preview(change, record):
 def evidence_items(text):
     """Evidence as (text, link) pairs: only URLs under hub.links' rule become links."""
     return [(token, token if links.is_public_url(token) else None) for token in text.split()]
-
-
-class RecordEditForm(forms.Form):
-    """One field per editable field of `record`, pre-filled with its published value."""
-
-    def __init__(self, *args, record, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.record = record
-        self.model_fields = values.editable_fields(type(record))
-        self.current = values.snapshot(record)
-        for name, field in self.model_fields.items():
-            widget = (
-                forms.Textarea(attrs={"rows": 3})
-                if isinstance(field, models.TextField)
-                else forms.TextInput()
-            )
-            help_text = ""
-            if field.many_to_many:
-                help_text = _("Identifiers, separated by commas.")
-            elif field.is_relation:
-                help_text = _("The identifier of the related record.")
-            elif field.choices and len(field.flatchoices) <= 12:
-                help_text = _("One of: %(codes)s") % {
-                    "codes": ", ".join(str(code) for code, _label in field.flatchoices)
-                }
-            elif field.choices:
-                help_text = _("A code, as stored: %(code)s") % {"code": field.flatchoices[0][0]}
-            elif isinstance(field, models.BooleanField):
-                help_text = (
-                    _("True, False, or empty when unknown.") if field.null else "True or False"
-                )
-            elif isinstance(field, models.DateField):
-                help_text = _("A date as YYYY-MM-DD.")
-            self.fields[name] = forms.CharField(
-                label=capfirst(field.verbose_name),
-                required=False,
-                strip=False,
-                widget=widget,
-                initial=as_text(self.current.get(name)),
-                help_text=help_text,
-            )
-
-    def changed_values(self):
-        """Only the fields whose text differs from the published value, serialised."""
-        changed = {}
-        for name, field in self.model_fields.items():
-            if self.add_prefix(name) not in self.data:
-                continue  # not sent at all: left alone, never cleared
-            typed = self.cleaned_data.get(name, "").replace("\r\n", "\n").strip()
-            if typed != as_text(self.current.get(name)).strip():
-                changed[name] = from_text(field, typed)
-        return changed
 
 
 class FirmResponseForm(forms.Form):

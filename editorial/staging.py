@@ -247,3 +247,72 @@ def discard_change(*, change, user):
     logger.info("change %s discarded by %s", change.pk, user)
     audit.log("change.discarded", actor=user, change=change.pk, record=change.public_id)
     return bool(updated)
+
+
+# Evidence: sources and citations -------------------------------------------------
+
+
+@transaction.atomic
+def stage_source(*, fields, user, correction=None):
+    """Stage a new source (a draft) and queue the archiving of its URL.
+
+    The archive attempt is requested once the draft is committed
+    (evidence.archiver.request_archive; the task worker makes it); what it
+    keeps goes onto the draft, so the source is published with its copy.
+    """
+    from evidence.archiver import request_archive
+    from evidence.models import Source
+
+    fields = {"accessed_on": timezone.localdate().isoformat(), **fields}
+    change = stage_new(model=Source, fields=fields, user=user, correction=correction)
+    source = Source.objects.get(pk=change.object_id)
+    if source.url:
+        transaction.on_commit(
+            lambda: request_archive(source=source, requested_by=user), robust=True
+        )
+    return change
+
+
+@transaction.atomic
+def stage_citation(
+    *, target, fields, user, source=None, new_source=None, correction=None, replaces=None
+):
+    """Stage a new citation for a claim or relationship (`target`), in one step.
+
+    It cites `source`, or a new source staged here from `new_source` (its
+    fields, URL included: stage_source, which queues the archiving).
+    `fields`: the citation's locator, quote, quote_translation, stance, note.
+    With `replaces`, a citation of the same target, that one is staged for
+    withdrawal too, its reason naming the new one. Returns the staged
+    changes: any new source, the citation, any withdrawal.
+    """
+    from evidence.models import Citation, Claim, Source
+
+    if (source is None) == (new_source is None):
+        raise StagingRefused("Cite an existing source or give a new one's URL, not both.")
+    if target.status == Status.WITHDRAWN or (source and source.status == Status.WITHDRAWN):
+        raise StagingRefused("A withdrawn record cannot be cited or given a citation.")
+    key = "claim" if isinstance(target, Claim) else "relationship"
+    if replaces is not None and getattr(replaces, f"{key}_id") != target.pk:
+        raise StagingRefused(f"{replaces.public_id} is not a citation of {target.public_id}.")
+    staged = []
+    if new_source is not None:
+        staged.append(stage_source(fields=new_source, user=user, correction=correction))
+        source = Source.objects.get(pk=staged[0].object_id)
+    created = stage_new(
+        model=Citation,
+        fields={**fields, key: target.public_id, "source": source.public_id},
+        user=user,
+        correction=correction,
+    )
+    staged.append(created)
+    if replaces is not None:
+        staged.append(
+            stage_withdrawal(
+                record=replaces,
+                reason=f"Replaced by {created.public_id}.",
+                user=user,
+                correction=correction,
+            )
+        )
+    return staged

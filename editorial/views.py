@@ -1,7 +1,5 @@
 """Public editorial pages: the correction form and tracker, the log, updates, history."""
 
-import statistics
-
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
@@ -19,7 +17,7 @@ from hub.models import Status
 from hub.records import find_record
 
 from . import antispam
-from .corrections import submit_correction
+from .corrections import handling_days, submit_correction
 from .forms import CorrectionForm
 from .models import Change, Correction, Update, hash_token
 
@@ -114,17 +112,11 @@ def correction_track(request, token):
 def correction_log(request):
     corrections = Correction.objects.select_related("published_in").order_by("-number")
     page = paginate(request, corrections, 50)
-    durations = [
-        (decided - received).total_seconds() / 86400
-        for received, decided in Correction.objects.filter(decided_at__isnull=False).values_list(
-            "received_at", "decided_at"
-        )
-    ]
-    median_days = round(statistics.median(durations), 1) if durations else None
+    median_days, decided_count = handling_days()
     return render(
         request,
         "editorial/correction_log.html",
-        {"page": page, "median_days": median_days, "decided_count": len(durations)},
+        {"page": page, "median_days": median_days, "decided_count": decided_count},
     )
 
 

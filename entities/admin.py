@@ -18,7 +18,9 @@ class DesignationInline(admin.TabularInline):
     fields = [
         "public_id",
         "status",
+        "kind",
         "authority",
+        "jurisdiction",
         "programme",
         "listed_on",
         "ended_on",
@@ -108,13 +110,14 @@ class SanctionsDesignationAdmin(PublicRecordAdmin):
     list_display = [
         "public_id",
         "firm",
+        "kind",
         "authority",
         "programme",
         "listed_on",
         "ended_on",
         "status",
     ]
-    list_filter = ["status", "authority"]
+    list_filter = ["status", "kind", "authority"]
     search_fields = ["public_id", "firm__name_en", "programme", "reference"]
     autocomplete_fields = ["firm", "source"]
     list_select_related = ["firm"]

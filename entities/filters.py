@@ -2,7 +2,7 @@
 
 import django_filters
 from django import forms
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from derived.models import FirmClaimFact
@@ -12,6 +12,7 @@ from hub.listing import Facet, ordering_labels
 
 from .countries import COUNTRY_CHOICES
 from .models import (
+    DesignationStanding,
     Firm,
     FirmKind,
     Ownership,
@@ -22,6 +23,7 @@ from .models import (
     Site,
     Stage,
 )
+from .querysets import designation_standing_expression
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 YES_NO_UNKNOWN = [*YES_NO, ("unknown", _("Unknown"))]
@@ -58,8 +60,8 @@ class FirmFilter(django_filters.FilterSet):
         field_name="sectors__slug", choices=sector_choices, label=_("Sector")
     )
     country = django_filters.ChoiceFilter(choices=COUNTRY_CHOICES, label=_("Country"))
-    sanctioned = django_filters.ChoiceFilter(
-        choices=YES_NO, method="filter_sanctioned", label=_("Under sanctions")
+    designation = django_filters.ChoiceFilter(
+        choices=DesignationStanding.choices, method="filter_designation", label=_("Designations")
     )
     european = django_filters.ChoiceFilter(
         choices=YES_NO_UNKNOWN, method="filter_european", label=_("Present in European markets")
@@ -90,8 +92,8 @@ class FirmFilter(django_filters.FilterSet):
     def filter_text(self, queryset, name, value):
         return search.filter_list(self, queryset, value)
 
-    def filter_sanctioned(self, queryset, name, value):
-        return queryset.filter(sanctioned_q() if value == "yes" else ~sanctioned_q())
+    def filter_designation(self, queryset, name, value):
+        return queryset.alias(standing=designation_standing_expression()).filter(standing=value)
 
     def filter_european(self, queryset, name, value):
         if value == "unknown":
@@ -101,11 +103,6 @@ class FirmFilter(django_filters.FilterSet):
     def filter_claims(self, queryset, name, value):
         # By the firms' claim facts, which say the same as their published claims.
         return queryset.with_claim_facts(name, value)
-
-
-def sanctioned_q():
-    """A firm is under sanctions while it has a published designation in force."""
-    return Exists(SanctionsDesignation.objects.public().in_force().filter(firm=OuterRef("pk")))
 
 
 def counts_of_claim_facts(queryset, facets):
@@ -131,8 +128,8 @@ def claim_fact_facet(name):
 
 
 def counted_firms():
-    """The public firms, as the facets count them (a sanctioned flag to group by)."""
-    return Firm.objects.public().annotate(is_sanctioned=sanctioned_q())
+    """The public firms, as the facets count them (their designation standing to group by)."""
+    return Firm.objects.public().annotate(standing=designation_standing_expression())
 
 
 def firm_facets():
@@ -142,7 +139,7 @@ def firm_facets():
         Facet("ownership"),
         Facet("sector", column="sectors__slug"),
         Facet("country"),
-        Facet("sanctioned", column="is_sanctioned", values={"True": "yes", "False": "no"}),
+        Facet("designation", column="standing"),
         Facet(
             "european",
             column="european_presence",
@@ -225,6 +222,7 @@ class DesignationFilter(django_filters.FilterSet):
     """The sanctions download (/sanctions.csv): by firm, by authority."""
 
     firm = django_filters.CharFilter(field_name="firm__public_id", max_length=16, label=_("Firm"))
+    kind = django_filters.ChoiceFilter(choices=SanctionsDesignation.Kind.choices, label=_("Kind"))
     authority = django_filters.ChoiceFilter(
         choices=SanctionsDesignation.Authority.choices, label=_("Authority")
     )
@@ -235,3 +233,39 @@ class DesignationFilter(django_filters.FilterSet):
     class Meta:
         model = SanctionsDesignation
         fields = []
+
+
+class SiteMapFilter(django_filters.FilterSet):
+    """The map's own filters: what kind of site, and which firms' claims tie to it."""
+
+    kind = django_filters.ChoiceFilter(choices=Site.Kind.choices, label=_("Kind"))
+    stage = django_filters.ChoiceFilter(
+        choices=Stage.choices, label=_("Stage of a firm at the site"), method="filter_stage"
+    )
+    firm = django_filters.ChoiceFilter(
+        choices=[], label=_("Firm at the site"), method="filter_firm"
+    )
+
+    class Meta:
+        model = Site
+        fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from derived.models import FirmSite
+
+        firms = (
+            Firm.objects.public()
+            .filter(pk__in=FirmSite.objects.values("firm_id"))
+            .order_by("name_en")
+            .values_list("public_id", "name_en")
+        )
+        self.filters["firm"].extra["choices"] = list(firms)
+
+    def filter_stage(self, queryset, name, value):
+        from derived.models import FirmSite
+
+        return queryset.filter(pk__in=FirmSite.objects.filter(firm__stage=value).values("site_id"))
+
+    def filter_firm(self, queryset, name, value):
+        return queryset.linked_to_firm(public_id=value)

@@ -5,7 +5,7 @@ themselves, so that every page reads the same rows with the same joins and
 a fixed number of queries.
 """
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Case, CharField, Exists, F, OuterRef, Prefetch, Q, Value, When
 from django.utils import timezone
 
 from hub import search
@@ -21,18 +21,9 @@ class FirmQuerySet(search.SearchableQuerySet):
             Exists(FirmClaimFact.objects.filter(firm=OuterRef("pk"), facet=facet, value=value))
         )
 
-    def with_sanctions_standing(self):
-        """`sanctioned`: a public designation in force today; `sanctions_ended`: one that ended.
-
-        Two separate flags, so that a list never shows an ended listing as a sanction.
-        """
-        from .models import SanctionsDesignation
-
-        designations = SanctionsDesignation.objects.public().filter(firm=OuterRef("pk"))
-        return self.annotate(
-            sanctioned=Exists(designations.in_force()),
-            sanctions_ended=Exists(designations.ended()),
-        )
+    def with_designation_standing(self):
+        """`designation_standing`: what the firm's public designations are (DesignationStanding)."""
+        return self.annotate(designation_standing=designation_standing_expression())
 
     def for_list(self):
         from .models import Sector
@@ -40,7 +31,7 @@ class FirmQuerySet(search.SearchableQuerySet):
         # Into a list attribute: prefetched into `sectors` itself, Django built a
         # related manager and a queryset for each firm, a sixth of the list's time.
         sectors = Prefetch("sectors", Sector.objects.order_by("name"), to_attr="listed_sectors")
-        return self.with_sanctions_standing().prefetch_related(sectors)
+        return self.with_designation_standing().prefetch_related(sectors)
 
     def for_profile(self):
         from .models import Relationship, SanctionsDesignation
@@ -63,6 +54,46 @@ class FirmQuerySet(search.SearchableQuerySet):
                 to_attr="public_relationships_in",
             ),
         )
+
+
+def designation_standing_expression():
+    """A firm's DesignationStanding in SQL, from its public designations and today's date.
+
+    The strongest kind in force (sanction, export control, trade restriction,
+    other), else "ended" when it only has ended ones, else "none": the hub
+    records none, which is not a statement that there is none.
+    """
+    from .models import SanctionsDesignation
+    from .vocabularies import DesignationStanding
+
+    designations = SanctionsDesignation.objects.public().filter(firm=OuterRef("pk"))
+    in_force = designations.in_force()
+    order = [
+        DesignationStanding.SANCTION,
+        DesignationStanding.EXPORT_CONTROL,
+        DesignationStanding.TRADE_RESTRICTION,
+        DesignationStanding.OTHER,
+    ]
+    return Case(
+        *[When(Exists(in_force.filter(kind=kind.value)), then=Value(kind.value)) for kind in order],
+        When(Exists(designations), then=Value(DesignationStanding.ENDED.value)),
+        default=Value(DesignationStanding.NONE.value),
+        output_field=CharField(choices=DesignationStanding.choices),
+    )
+
+
+def designation_jurisdiction_expression():
+    """A designation's jurisdiction in SQL: its authority's, or the one it states."""
+    from .vocabularies import AUTHORITY_JURISDICTION
+
+    return Case(
+        *[
+            When(authority=authority, then=Value(code))
+            for authority, code in AUTHORITY_JURISDICTION.items()
+        ],
+        default=F("jurisdiction"),
+        output_field=CharField(),
+    )
 
 
 class DesignationQuerySet(PublicRecordQuerySet):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_visual
+from . import views, views_sanctions, views_visual
 
 app_name = "entities"
 urlpatterns = [
@@ -13,4 +13,9 @@ urlpatterns = [
     path("timeline/", views_visual.timeline_page, name="timeline"),
     path("sites/<str:public_id>/", views.site_detail, name="site_detail"),
     path("relationships/<str:public_id>/", views.relationship_detail, name="relationship_detail"),
+    path("sanctions/", views_sanctions.sanctions_page, name="sanctions"),
+    path("sanctions/by-jurisdiction.csv", views_sanctions.sanctions_csv, name="sanctions_csv"),
+    path(
+        "sanctions/<str:public_id>/", views_sanctions.designation_detail, name="designation_detail"
+    ),
 ]

@@ -4,6 +4,7 @@ from django.views.decorators.http import require_safe
 from derived.reply import reply_counts
 from evidence.footnotes import footnoted_claims
 from evidence.models import Claim
+from hub.canonical import query_params
 from hub.listing import ListSpec, paginate, render_list
 from hub.records import tombstone_or
 
@@ -51,6 +52,7 @@ SITE_LIST = ListSpec(
 
 
 @require_safe
+@query_params(spec=FIRM_LIST)
 def firm_list(request):
     return render_list(request, FIRM_LIST)
 
@@ -63,6 +65,7 @@ SITES_ON_PROFILE = 50
 
 
 @require_safe
+@query_params()
 @tombstone_or(Firm.objects.for_profile())
 def firm_detail(request, firm):
     claims = Claim.objects.public().about_firm(firm)
@@ -97,11 +100,13 @@ def firm_detail(request, firm):
 
 
 @require_safe
+@query_params(spec=SITE_LIST)
 def site_list(request):
     return render_list(request, SITE_LIST)
 
 
 @require_safe
+@query_params()
 @tombstone_or(Site.objects.all())
 def site_detail(request, site):
     claims = Claim.objects.public().about_site(site)

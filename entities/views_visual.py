@@ -1,20 +1,37 @@
 """The map of sites, the network of firms and the dataset timeline."""
 
+from django.db.models import F, Prefetch
 from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from .charts import claims_over_time
+from .filters import SiteMapFilter
 from .models import Firm, Relationship, Site
-from .visual import connected_to, network, site_map
+from .network import around, whole_network
+from .visual import connected_to, site_map
 
 FIRM_ID_MAX_LENGTH = 16
+# The dataset timeline draws claims one by one up to this many; the charts count them all.
+TIMELINE_CLAIMS = 400
 
 
 @require_safe
 def site_map_page(request):
+    """Every public site the map can place, filtered by kind, firm stage or firm."""
     sites = Site.objects.public().order_by("region", "name_en", "public_id")
-    return render(request, "entities/site_map.html", {"map": site_map(sites)})
+    filterset = SiteMapFilter(request.GET or None, queryset=sites)
+    status = 200
+    if filterset.is_bound and not filterset.is_valid():
+        status = 400
+    elif filterset.is_bound:
+        sites = filterset.qs
+    return render(
+        request,
+        "entities/site_map.html",
+        {"map": site_map(sites), "filterset": filterset},
+        status=status,
+    )
 
 
 @require_safe
@@ -30,7 +47,13 @@ def network_page(request):
         if focus is None:
             raise Http404("No such firm")
         relationships = connected_to(relationships, focus.public_id)
-    graph = network(relationships, focus=focus and focus.public_id)
+        firms = {focus.pk: focus}
+        for relationship in relationships:
+            firms[relationship.source_firm.pk] = relationship.source_firm
+            firms[relationship.target_firm.pk] = relationship.target_firm
+        graph = around(relationships, list(firms.values()), focus=focus.public_id)
+    else:
+        graph = whole_network(relationships)
     return render(
         request,
         "entities/network.html",
@@ -40,4 +63,28 @@ def network_page(request):
 
 @require_safe
 def timeline_page(request):
-    return render(request, "entities/timeline.html", {"charts": claims_over_time()})
+    """Every claim on one axis (up to TIMELINE_CLAIMS, the latest first), then the yearly counts."""
+    from evidence.models import Citation, Claim
+
+    claims = list(
+        Claim.objects.public()
+        .for_list()
+        .prefetch_related(
+            Prefetch(
+                "citations",
+                queryset=Citation.objects.public().for_display(),
+                to_attr="public_citations",
+            )
+        )
+        .order_by(F("date_start").desc(nulls_last=True), "-public_id")[:TIMELINE_CLAIMS]
+    )
+    return render(
+        request,
+        "entities/timeline.html",
+        {
+            "charts": claims_over_time(),
+            "claims": claims,
+            "capped": len(claims) == TIMELINE_CLAIMS,
+            "cap": TIMELINE_CLAIMS,
+        },
+    )

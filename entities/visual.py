@@ -10,9 +10,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.templatetags.static import static
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from .models import CoordinatePrecision, FirmKind, SiteKind
+from . import gazetteer
+from .models import CoordinatePrecision, SiteKind
+from .vocabularies import Region
 
 # A town or village is placed at its centre; the site is somewhere within
 # about this distance of it, and the map says so with a circle, not a pin.
@@ -25,14 +29,23 @@ class SiteMap:
     """The sites of a page, split by what the map may honestly show."""
 
     markers: list = field(default_factory=list)
-    # Sites known only to a region (even when a row carries a regional
-    # centroid): listed beside the map, never drawn on a false spot.
-    region_only: list = field(default_factory=list)
-    unlocated: list = field(default_factory=list)
+    # Sites known only to one region (or to a locality with no published
+    # point): the region is shaded, with the number of such sites.
+    regions: dict = field(default_factory=dict)
+    # Sites the map cannot draw at all, each with the reason: (site, reason).
+    not_drawn: list = field(default_factory=list)
 
     @property
     def placed_count(self):
         return sum(len(marker["sites"]) for marker in self.markers)
+
+    @property
+    def region_list(self):
+        return [self.regions[key] for key in sorted(self.regions)]
+
+    @property
+    def drawable(self):
+        return bool(self.markers or self.regions)
 
     @property
     def kinds(self):
@@ -44,59 +57,84 @@ class SiteMap:
         return kinds
 
     def payload(self):
-        return {"markers": self.markers, "tiles": tile_config()}
+        return {
+            "markers": self.markers,
+            "regions": self.region_list,
+            "basemap": static("geo/ukraine.geojson"),
+            "labels": "uk" if get_language() == "uk" else "en",
+            "tiles": tile_config(),
+        }
 
 
 def map_placement(site):
-    """How a site appears on a map: "exact", "locality" or None (not drawn)."""
+    """How a site appears on a map: "exact", "locality" or None (not drawn at a point)."""
     if site.latitude is None or site.longitude is None:
-        return None
+        return CoordinatePrecision.LOCALITY if gazetteer.locate(site) else None
     if site.coordinate_precision in MAPPED_PRECISIONS:
         return site.coordinate_precision
     return None
 
 
+def _site_row(site):
+    return {
+        "id": site.public_id,
+        "name": site.name_en,
+        "url": site.get_absolute_url(),
+        "kind": site.get_kind_display(),
+        "region": site.get_region_display(),
+        "locality": site.locality,
+    }
+
+
+def not_drawn_reason(site):
+    if site.region == Region.SEVERAL:
+        return _("The sources place it in several occupied regions, or in one they do not name.")
+    return _("No region or place is recorded.")
+
+
 def site_map(sites):
-    """Group `sites` (public Site rows) into map markers and the lists beside the map.
+    """Group `sites` (public Site rows) into map markers, shaded regions and the rest.
 
     Sites at the same point with the same precision share one marker, whose
-    popup lists them all, so that no site hides another.
+    popup lists them all, so that no site hides another. A site with no
+    coordinates of its own is placed at its locality's point when the
+    gazetteer has one (entities.gazetteer), as a ring.
     """
     result = SiteMap()
     by_point = {}
     for site in sites:
         placement = map_placement(site)
         if placement is None:
-            if site.coordinate_precision == CoordinatePrecision.REGION:
-                result.region_only.append(site)
+            if site.region and site.region != Region.SEVERAL:
+                region = result.regions.setdefault(
+                    site.region,
+                    {"region": site.region, "label": str(site.get_region_display()), "sites": []},
+                )
+                region["sites"].append(_site_row(site))
+                region["count"] = len(region["sites"])
             else:
-                result.unlocated.append(site)
+                result.not_drawn.append((site, not_drawn_reason(site)))
             continue
-        key = (site.latitude, site.longitude, placement)
+        place = gazetteer.locate(site) if site.latitude is None else None
+        latitude = place.latitude if place else site.latitude
+        longitude = place.longitude if place else site.longitude
+        key = (latitude, longitude, placement)
         marker = by_point.get(key)
         if marker is None:
             marker = by_point[key] = {
-                "lat": float(site.latitude),
-                "lng": float(site.longitude),
+                "lat": float(latitude),
+                "lng": float(longitude),
                 "precision": placement,
                 "precision_label": _precision_label(placement),
                 "radius": LOCALITY_RADIUS_METRES if placement == "locality" else 0,
                 "kind": site.kind,
+                "place_source": place.source if place else "",
                 "sites": [],
             }
             result.markers.append(marker)
         elif marker["kind"] != site.kind:
             marker["kind"] = "several"
-        marker["sites"].append(
-            {
-                "id": site.public_id,
-                "name": site.name_en,
-                "url": site.get_absolute_url(),
-                "kind": site.get_kind_display(),
-                "region": site.get_region_display(),
-                "locality": site.locality,
-            }
-        )
+        marker["sites"].append(_site_row(site))
     return result
 
 
@@ -117,51 +155,15 @@ def tile_config():
     }
 
 
-# The network graph.
-
-
-def firm_node(firm):
-    return {
-        "id": firm.public_id,
-        "label": firm.display_name,
-        "name": firm.name_en,
-        "url": firm.get_absolute_url(),
-        "kind": firm.kind,
-    }
-
-
-def relationship_edge(relationship):
-    return {
-        "id": relationship.public_id,
-        "source": relationship.source_firm.public_id,
-        "target": relationship.target_firm.public_id,
-        "kind": relationship.kind,
-        "label": relationship.get_kind_display(),
-        "url": relationship.get_absolute_url(),
-    }
-
-
-def network(relationships, *, focus=None):
-    """Nodes and edges for the graph from Relationship rows (firms joined in).
-
-    `focus` (a firm's public identifier) is marked so the page can highlight it.
-    """
-    nodes, edges = {}, []
-    for relationship in relationships:
-        for firm in (relationship.source_firm, relationship.target_firm):
-            nodes.setdefault(firm.public_id, firm_node(firm))
-        edges.append(relationship_edge(relationship))
-    if focus in nodes:
-        nodes[focus]["focus"] = True
-    seen = {node["kind"] for node in nodes.values()}
-    kinds = [[value, str(label)] for value, label in FirmKind.choices if value in seen]
-    return {"nodes": list(nodes.values()), "edges": edges, "kinds": kinds}
+# The network graph (laid out in entities.network).
 
 
 def firm_neighbourhood(firm):
-    """A firm's own relationships, both ways (prefetched by Firm.objects.for_profile())."""
+    """A firm's own ties both ways (prefetched by Firm.objects.for_profile()), sites and regions."""
+    from .network import around
+
     relationships = [*firm.public_relationships_out, *firm.public_relationships_in]
-    return relationships, network(relationships, focus=firm.public_id)
+    return relationships, around(relationships, [firm], focus=firm.public_id)
 
 
 def connected_to(relationships, public_id):

@@ -72,6 +72,34 @@ class Authority(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class DesignationKind(models.TextChoices):
+    """What a designation does. An export control is not a sanction: pages never say so."""
+
+    SANCTION = "sanction", _("Sanction (asset freeze or blocking)")
+    EXPORT_CONTROL = "export_control", _("Export control")
+    TRADE_RESTRICTION = "trade_restriction", _("Trade or investment restriction")
+    OTHER = "other", _("Other designation")
+
+
+# The jurisdiction each listed authority acts for (ISO 3166-1 alpha-2, EU for the
+# Union); a designation by another authority states its own.
+AUTHORITY_JURISDICTION = {"us_ofac": "US", "us_bis": "US", "eu": "EU", "uk": "GB", "ua": "UA"}
+
+
+class DesignationStanding(models.TextChoices):
+    """What the pages say of a firm's designations: the strongest kind in force, in this order.
+
+    "None recorded" is never "No": the hub cannot prove that a firm is not listed.
+    """
+
+    SANCTION = "sanction", _("Sanctions designation recorded")
+    EXPORT_CONTROL = "export_control", _("Export control recorded")
+    TRADE_RESTRICTION = "trade_restriction", _("Trade or investment restriction recorded")
+    OTHER = "other", _("Other designation recorded")
+    ENDED = "ended", _("Ended designation recorded")
+    NONE = "none", _("None recorded")
+
+
 class RelationshipKind(models.TextChoices):
     PARENT = "parent", _("parent of")
     SHAREHOLDER = "shareholder", _("shareholder in")

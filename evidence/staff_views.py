@@ -3,7 +3,7 @@
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from editorial.staff_views import staff_required
+from editorial.staff.access import staff_required
 
 from .archiving import SourceCheck
 

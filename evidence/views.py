@@ -3,6 +3,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
 
 from derived import tally
+from hub.canonical import query_params
 from hub.listing import ListSpec, render_list
 from hub.records import tombstone_or
 
@@ -44,11 +45,13 @@ CITATION_LIST = ListSpec(
 
 
 @require_safe
+@query_params(spec=CLAIM_LIST)
 def claim_list(request):
     return render_list(request, CLAIM_LIST)
 
 
 @require_safe
+@query_params()
 @tombstone_or(Claim.objects.for_display())
 def claim_detail(request, claim):
     (claim,), footnotes = footnoted_claims([claim])
@@ -60,11 +63,13 @@ def claim_detail(request, claim):
 
 
 @require_safe
+@query_params(spec=SOURCE_LIST)
 def source_list(request):
     return render_list(request, SOURCE_LIST)
 
 
 @require_safe
+@query_params()
 @tombstone_or(Source.objects.for_profile())
 def source_detail(request, source):
     citations = Citation.objects.of_public_records().filter(source=source)

@@ -35,6 +35,8 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 
+from .canonical import cache_query
+
 STATE_KEY = "hub:site-state"
 PAGE_PREFIX = "hub:page"
 COUNT_PREFIX = "hub:count"
@@ -138,10 +140,9 @@ def _cacheable_response(response):
 
 
 def page_key(request):
-    return (
-        f"{PAGE_PREFIX}:{_generation()}:{get_language()}:"
-        f"{_digest(request.scheme, request.get_host(), request.get_full_path())}"
-    )
+    # The query's parameters in a fixed order: `?a=1&b=2` and `?b=2&a=1` are one page.
+    path = f"{request.path}?{cache_query(request)}"
+    return f"{PAGE_PREFIX}:{_generation()}:{get_language()}:{_digest(request.scheme, request.get_host(), path)}"
 
 
 def _store(key, response):

@@ -17,9 +17,11 @@ from evidence import confidence
 from evidence.models import Claim, ClaimType, Confidence, Reliability, Source
 from hub import search as search_engine
 from hub import search_results
+from hub.canonical import query_params
 
 
 @require_safe
+@query_params()
 def home(request):
     firms_by_stage = dict(
         Firm.objects.public().order_by().values_list("stage").annotate(n=Count("pk"))
@@ -103,6 +105,7 @@ def search_kinds():
 
 
 @require_safe
+@query_params("q")
 def search(request):
     """Names and statements in any script, grouped by kind of record (see hub.search)."""
     query = search_engine.clean_query(request.GET.get("q", ""))

@@ -180,6 +180,7 @@ class DesignationFactory(factory.django.DjangoModelFactory):
     status = Status.PUBLISHED
     last_update = 1
     firm = factory.SubFactory(FirmFactory)
+    kind = SanctionsDesignation.Kind.SANCTION
     authority = SanctionsDesignation.Authority.EU
     programme = "Russia sanctions"
     listed_on = datetime.date(2024, 6, 24)

@@ -7,9 +7,12 @@ evidence app, with its citations; this app only holds who and where.
 """
 
 from ..vocabularies import (  # noqa: F401  re-exported: part of this package's interface
+    AUTHORITY_JURISDICTION,
     STAGE_EXPLANATIONS,
     Authority,
     CoordinatePrecision,
+    DesignationKind,
+    DesignationStanding,
     FirmKind,
     OccupationStatus,
     OperatingStatus,

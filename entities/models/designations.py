@@ -15,9 +15,12 @@ from ..querysets import DesignationQuerySet
 
 # Re-exported: the vocabularies are part of this module's interface.
 from ..vocabularies import (  # noqa: F401
+    AUTHORITY_JURISDICTION,
     STAGE_EXPLANATIONS,
     Authority,
     CoordinatePrecision,
+    DesignationKind,
+    DesignationStanding,
     FirmKind,
     OccupationStatus,
     OperatingStatus,
@@ -31,14 +34,32 @@ from .firms import Firm
 
 
 class SanctionsDesignation(PublicRecord):
-    """A listing of a firm by a sanctions authority; an ended listing keeps its end date."""
+    """A listing of a firm by an authority: a sanction, an export control, a trade restriction.
+
+    The kind says which, so that an export control (the US Entity List) is never
+    shown as a sanction; an ended listing keeps its end date.
+    """
 
     ID_PREFIX = "D"
+    DETAIL_URL_NAME = "entities:designation_detail"
 
     Authority = Authority
+    Kind = DesignationKind
 
     firm = models.ForeignKey(Firm, on_delete=models.PROTECT, related_name="designations")
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=DesignationKind.choices, default=DesignationKind.OTHER
+    )
     authority = models.CharField(_("authority"), max_length=12, choices=Authority.choices)
+    jurisdiction = models.CharField(
+        _("jurisdiction"),
+        max_length=2,
+        blank=True,
+        help_text=_(
+            "ISO 3166-1 alpha-2 code (EU for the European Union) of an authority not listed; "
+            "the listed authorities' own is implied."
+        ),
+    )
     programme = models.CharField(_("programme"), max_length=255)
     listed_on = models.DateField(_("listed on"))
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
@@ -71,6 +92,15 @@ class SanctionsDesignation(PublicRecord):
                 name="designation_authority_valid",
             ),
             models.CheckConstraint(
+                condition=Q(kind__in=DesignationKind.values), name="designation_kind_valid"
+            ),
+            # A listed authority implies its jurisdiction; another authority states one.
+            models.CheckConstraint(
+                condition=Q(jurisdiction="", authority__in=list(AUTHORITY_JURISDICTION))
+                | Q(authority="other", jurisdiction__regex=r"^[A-Z]{2}$"),
+                name="designation_jurisdiction_stated",
+            ),
+            models.CheckConstraint(
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("listed_on")),
                 name="designation_ends_after_it_starts",
             ),
@@ -90,11 +120,16 @@ class SanctionsDesignation(PublicRecord):
             errors["source_locator"] = (
                 "Say where in the source the listing is (page, entry or section)."
             )
+        if self.authority == Authority.OTHER and not self.jurisdiction:
+            errors["jurisdiction"] = "Give the jurisdiction of an authority not listed."
+        elif self.authority != Authority.OTHER and self.jurisdiction:
+            errors["jurisdiction"] = "Leave it empty: the authority's jurisdiction is implied."
         if errors:
             raise ValidationError(errors)
 
-    def get_absolute_url(self):
-        return self.firm.get_absolute_url() + "#sanctions"
+    @property
+    def jurisdiction_code(self):
+        return AUTHORITY_JURISDICTION.get(self.authority) or self.jurisdiction
 
     @property
     def is_active(self):

@@ -20,6 +20,7 @@ from ..vocabularies import (  # noqa: F401
     STAGE_EXPLANATIONS,
     Authority,
     CoordinatePrecision,
+    DesignationStanding,
     FirmKind,
     OccupationStatus,
     OperatingStatus,
@@ -171,6 +172,11 @@ class Firm(PublicRecord):
     @property
     def display_name(self):
         return self.short_name or self.name_en
+
+    @property
+    def designation_standing_label(self):
+        """What the list says of its designations (annotated: with_designation_standing)."""
+        return DesignationStanding(self.designation_standing).label
 
     @property
     def alias_list(self):

@@ -45,6 +45,15 @@ def record_links(text, autoescape=True):
     return mark_safe(RECORD_ID.sub(link, escaped))
 
 
+@register.filter
+def active_filters(filterset):
+    """How many of a list's filters the request uses (the sort order is not a filter)."""
+    if filterset is None or not filterset.is_bound:
+        return 0
+    data = filterset.form.data
+    return sum(1 for name in filterset.filters if name != "sort" and data.get(name))
+
+
 @register.simple_tag
 def external_link(url, text=""):
     """``{% external_link source.url label %}``: a link to a stored URL, or text if it may not be one.

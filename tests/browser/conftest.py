@@ -106,6 +106,8 @@ def shoot(page, request):
     def shoot(name):
         for width in (1280, 360):
             page.set_viewport_size({"width": width, "height": 900})
+            # Pages that redraw on a resize (the map refits itself) settle first.
+            page.wait_for_timeout(400)
             page.screenshot(
                 path=ARTIFACTS / f"{request.node.name}-{name}-{width}.png", full_page=True
             )

@@ -121,10 +121,12 @@ def test_exact_csv_text_of_a_small_table(client):
     Update.objects.create(number=3, summary="x", published_at=timezone.now(), idempotency_key="x")
     assert csv_text(client.get("/claims.csv")) == (
         "id,statement,claim_type,region,date_start,date_end,date_precision,stage,confidence,"
+        "confidence_override,confidence_override_reason,"
         "figure_low,figure_high,figure_unit,firms,sites,sources,firm_response,firm_response_date,"
-        "reply_status,reply_date,last_update,hub_url\r\n"
+        "firm_response_stance,reply_status,reply_date,last_update,hub_url\r\n"
         "C0001,Acme supplied 4 machines.,equipment_supply,luhansk,2024-01-01,,year,1,single_source,"
-        "4,,machines,F0001,S0001,SRC0001,,,not_contacted,,1,http://127.0.0.1:8000/claims/C0001/\r\n"
+        ",,4,,machines,F0001,S0001,SRC0001,,,,not_contacted,,1,"
+        "http://127.0.0.1:8000/claims/C0001/\r\n"
     )
     firms = csv_text(client.get("/firms.csv"))
     assert firms.splitlines()[1].startswith(

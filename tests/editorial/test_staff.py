@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from editorial import corrections, staging, urls
 from editorial.models import Change, Correction, StaffNote, Transition, Update
-from editorial.staff_forms import RecordEditForm
+from editorial.staff.record_forms import RecordForm
 from entities.models import Firm
 from evidence.models import Claim
 from hub.models import Status
@@ -27,9 +27,12 @@ STAFF_URLS = [
     ("editorial:staff_changes", []),
     ("editorial:staff_change", [1]),
     ("editorial:staff_stage", ["F0001"]),
+    ("editorial:staff_new", ["claim"]),
+    ("editorial:staff_pick", ["firm"]),
     ("editorial:staff_compose", []),
     ("editorial:staff_import", []),
     ("editorial:staff_import_job", [1]),
+    ("editorial:staff_ftm_import", []),
 ]
 EDITOR_PERMISSIONS = {
     "editorial.moderate_correction",
@@ -302,8 +305,16 @@ def test_a_bad_queue_filter_is_a_400_with_the_form_errors(editor):
 
 
 def edit_form_data(record):
-    form = RecordEditForm(record=record, prefix="edit")
-    return {form.add_prefix(name): field.initial for name, field in form.fields.items()}
+    """Every field of the edit form as a browser sends it back unchanged."""
+    form = RecordForm(model=type(record), record=record, prefix="edit")
+    data = {}
+    for name, field in form.fields.items():
+        value = field.prepare_value(form[name].value())
+        if isinstance(value, list):  # a multiple choice (sectors): one value each
+            data[form.add_prefix(name)] = [str(item) for item in value]
+        else:
+            data[form.add_prefix(name)] = "" if value is None else str(value)
+    return data
 
 
 def compose_key(client):

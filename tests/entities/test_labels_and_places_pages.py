@@ -21,7 +21,14 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 LEGEND = 'id="legend"'
-WORDS = ["Sanctioned", "Documented", "Alleged", "Disputed", "Withdrawn", "Ended"]
+WORDS = [
+    "Sanctions designation recorded",
+    "Documented",
+    "Alleged",
+    "Disputed",
+    "Withdrawn",
+    "Ended",
+]
 
 
 def body_of(client, url):
@@ -86,7 +93,7 @@ def test_every_non_latin_name_on_site_and_firm_pages_has_its_transliteration_bes
             assert re.search(pattern, html), (record, name, latin)
 
 
-def test_an_ended_designation_shows_as_ended_and_one_in_force_as_sanctioned(client):
+def test_an_ended_designation_shows_as_ended_and_one_in_force_as_a_sanction(client):
     today = timezone.localdate()
     ended = FirmFactory(name_en="Formerly Listed Co")
     DesignationFactory(firm=ended, ended_on=today - datetime.timedelta(days=1))
@@ -99,19 +106,24 @@ def test_an_ended_designation_shows_as_ended_and_one_in_force_as_sanctioned(clie
         ended_on=today + datetime.timedelta(days=30),  # announced, not yet ended
     )
     text = outside_legend(body_of(client, ended.get_absolute_url()))
-    assert "Ended · European Union : Russia sanctions, listed 24 June 2024, ended" in text
-    assert "Sanctioned ·" not in text
+    assert (
+        "Ended · Sanction (asset freeze or blocking) · European Union : Russia sanctions, "
+        "listed 24 June 2024, ended" in text
+    )
     text = outside_legend(body_of(client, listed.get_absolute_url()))
-    assert "Sanctioned · European Union : Russia sanctions, listed 24 June 2024; ends" in text
-    assert "Reference: 2024/1745." in text
+    assert (
+        "Sanction (asset freeze or blocking) · European Union : Russia sanctions, "
+        "listed 24 June 2024; ends" in text
+    )
+    assert "Legal reference: 2024/1745." in text
     assert "Source: Official Journal L 2024/1745 , Annex, entry 12." in text
 
     rows = {row.split("</th>")[0]: row for row in body_of(client, "/firms/").split("<tr>")[2:]}
     [ended_row] = [row for key, row in rows.items() if "Formerly Listed Co" in key]
     [listed_row] = [row for key, row in rows.items() if ">Listed Co<" in key]
-    assert ">Ended</a>" in ended_row
-    assert "Sanctioned" not in ended_row
-    assert ">Sanctioned</a>" in listed_row
+    assert ">Ended designation recorded</a>" in ended_row
+    assert "Sanctions designation recorded" not in ended_row
+    assert ">Sanctions designation recorded</a>" in listed_row
 
 
 def test_a_public_designation_must_cite_a_source_and_say_where(client):

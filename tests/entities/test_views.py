@@ -58,8 +58,9 @@ def test_firm_list_filters_across_sanctions_sectors_and_claims(client):
         body = client.get("/firms/", params).content.decode()
         return {f.name_en for f in (sanctioned, ended, miner) if f.name_en in body}
 
-    assert names(sanctioned="yes") == {"Listed Entity Co"}
-    assert names(sanctioned="no") == {"Formerly Listed Co", "Mining Gear Co"}
+    assert names(designation="sanction") == {"Listed Entity Co"}
+    assert names(designation="ended") == {"Formerly Listed Co"}
+    assert names(designation="none") == {"Mining Gear Co"}
     assert names(sector="mining-machinery") == {"Mining Gear Co"}
     miner.sectors.add(SectorFactory(slug="logistics", name="Logistics"))
     row = re.search(r"Mining Gear Co.*?</tr>", client.get("/firms/").content.decode(), re.DOTALL)

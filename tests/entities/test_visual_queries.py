@@ -21,15 +21,19 @@ from tests.factories import (
 )
 
 MAX_QUERIES = {
-    "/sites/map/": 1,
-    # The relationships with both firms joined, then their citations with sources.
-    "/network/": 2,
-    "network around a firm": 3,
-    # One aggregate per breakdown (stage, type).
-    "/timeline/": 2,
+    # The sites, and the firms the map's firm filter offers.
+    "/sites/map/": 2,
+    # The relationships with both firms joined, their citations with sources, then
+    # the stored firm-site pairs and the firms' region facts.
+    "/network/": 4,
+    "network around a firm": 5,
+    # The latest claims with their firms, sites and citations (sources joined),
+    # then one aggregate per breakdown (stage, type).
+    "/timeline/": 6,
 }
-# The profiles' own ceilings (as in tests/hub/test_queries.py), unchanged by the pieces.
-PROFILE_QUERIES = {"firms": 14, "sites": 7}
+# The profiles' own ceilings (as in tests/hub/test_queries.py): the firm's
+# neighbourhood reads its stored sites and region facts.
+PROFILE_QUERIES = {"firms": 16, "sites": 7}
 
 
 def build(size):
@@ -91,7 +95,7 @@ def test_visual_pages_and_profiles_run_a_fixed_number_of_queries(
     assert body.count("<tr data-site=") == size + 1
     # The profiles draw their map, graph and timeline without queries of their own.
     for url, pieces in [
-        (hub_firm.get_absolute_url(), ["site-map-data", "firm-network-data", "timeline-chart"]),
+        (hub_firm.get_absolute_url(), ["site-map-data", 'id="firm-network"', "timeline-chart"]),
         (hub_site.get_absolute_url(), ["site-map-data", "timeline-chart"]),
     ]:
         with django_assert_max_num_queries(PROFILE_QUERIES[url.split("/")[1]]):

@@ -276,7 +276,7 @@ def test_check_sources_queue_is_run_by_the_worker(http_server, allow_loopback_fe
 @pytest.mark.usefixtures("database_tasks", "restore_signals")
 def test_the_submitters_notice_is_a_task_that_carries_no_address(editor):
     source = SourceFactory()
-    correction, _token = corrections.submit_correction(
+    correction, token = corrections.submit_correction(
         target=source,
         what_is_wrong="The title is wrong.",
         proposed_fix="Another title.",
@@ -284,6 +284,10 @@ def test_the_submitters_notice_is_a_task_that_carries_no_address(editor):
         email="reader@example.org",
         ip="127.0.0.1",
     )
+    # The receipt waits in the queue too: its tracking link is sealed, never in the clear.
+    receipt = DBTaskResult.objects.get()
+    assert receipt.task_path == "editorial.tasks.notify_correction_received"
+    assert token not in str(receipt.args_kwargs)
     corrections.transition(correction=correction, to="accepted", actor=editor)
     change = staging.stage_edit(
         record=source, fields={"title": "Another title"}, user=editor, correction=correction
@@ -291,13 +295,14 @@ def test_the_submitters_notice_is_a_task_that_carries_no_address(editor):
     update = publish(change, key="notice")
     # Published: the notice waits in the queue, keyed by the correction, not the address.
     assert mail.outbox == []
-    task = DBTaskResult.objects.get()
+    task = DBTaskResult.objects.exclude(pk=receipt.pk).get()
     assert task.task_path == "editorial.tasks.notify_correction_published"
     assert task.args_kwargs["args"] == [correction.pk, update.number]
     assert "reader@example.org" not in str(task.args_kwargs)
     run_worker()
-    assert [message.to for message in mail.outbox] == [["reader@example.org"]]
-    assert f"published in update {update.number}" in mail.outbox[0].subject
+    assert [message.to for message in mail.outbox] == [["reader@example.org"]] * 2
+    assert token in mail.outbox[0].body
+    assert f"published in update {update.number}" in mail.outbox[1].subject
     assert Correction.objects.get(pk=correction.pk).status == Correction.Status.PUBLISHED
     assert CorrectionContact.objects.filter(correction=correction).exists()
 

@@ -15,7 +15,7 @@ PARAMS = [
     "ownership",
     "sector",
     "country",
-    "sanctioned",
+    "designation",
     "european",
     "region",
     "claim_type",
@@ -85,6 +85,8 @@ def test_two_hundred_generated_malformed_query_strings_give_no_server_error(url,
     @given(pairs)
     def check(items):
         response = client.get(f"{url}?{raw_query(items)}")
+        if response.status_code == 301:  # a parameter the list does not read (hub.canonical)
+            response = client.get(response["Location"])
         seen.append(response.status_code)
         assert response.status_code in {200, 400, 404}, (items, response.status_code)
 

@@ -8,7 +8,6 @@ from django.core.cache import cache
 from django.test import Client
 
 from editorial import corrections, publishing, staging
-from entities.models import Firm
 from hub import cache as page_cache
 from tests.factories import ClaimFactory, FirmFactory, login_verified
 
@@ -23,13 +22,19 @@ def caching_on(settings):
     settings.HUB_COUNT_CACHE = True
 
 
+@pytest.fixture
+def firm():
+    """A published firm with a claim: enough for every list and profile to have a row."""
+    firm = FirmFactory(name_en="Example Heavy Industry")
+    ClaimFactory(firms=[firm])
+    return firm
+
+
 def page_keys():
     return [key for key in cache._cache if f"{page_cache.PAGE_PREFIX}:" in key]
 
 
-def test_a_cached_page_is_served_without_database_queries(
-    client, django_assert_num_queries, seeded
-):
+def test_a_cached_page_is_served_without_database_queries(client, django_assert_num_queries, firm):
     first = client.get("/firms/?stage=1")
     assert first["X-Hub-Cache"] == "miss"
     with django_assert_num_queries(0):
@@ -41,7 +46,7 @@ def test_a_cached_page_is_served_without_database_queries(
     assert second["X-Frame-Options"] == "DENY"
 
 
-def test_cached_pages_vary_on_cookie_and_language(client, seeded):
+def test_cached_pages_vary_on_cookie_and_language(client, firm):
     for _ in range(2):
         response = client.get("/sources/")
         vary = {part.strip() for part in response["Vary"].split(",")}
@@ -53,7 +58,7 @@ def test_cached_pages_vary_on_cookie_and_language(client, seeded):
     assert 'lang="uk"' in ukrainian.content.decode()
 
 
-def test_a_reader_of_a_cached_page_gets_their_own_working_csrf_token(seeded):
+def test_a_reader_of_a_cached_page_gets_their_own_working_csrf_token(firm):
     Client().get("/firms/")  # fills the cache
     for _ in range(2):
         reader = Client(enforce_csrf_checks=True)
@@ -68,11 +73,8 @@ def test_a_reader_of_a_cached_page_gets_their_own_working_csrf_token(seeded):
         assert switched.status_code == 302
 
 
-def test_publishing_through_the_staff_pages_moves_every_page_to_a_new_key(
-    seeded, django_user_model
-):
+def test_publishing_through_the_staff_pages_moves_every_page_to_a_new_key(firm, django_user_model):
     public = Client()
-    firm = Firm.objects.get(public_id="F0001")
     before = public.get(firm.get_absolute_url())
     assert public.get(firm.get_absolute_url())["X-Hub-Cache"] == "hit"
     old_keys = set(page_keys())
@@ -95,8 +97,7 @@ def test_publishing_through_the_staff_pages_moves_every_page_to_a_new_key(
     assert set(page_keys()) - old_keys  # a new key, under the new update number
 
 
-def test_publishing_outside_a_request_moves_the_key_once_announced(seeded, client):
-    firm = Firm.objects.get(public_id="F0001")
+def test_publishing_outside_a_request_moves_the_key_once_announced(firm, client):
     client.get("/firms/")
     update_before = page_cache.current_update()
     change = staging.stage_edit(record=firm, fields={"name_en": "Quietly Renamed"}, user=None)
@@ -108,7 +109,7 @@ def test_publishing_outside_a_request_moves_the_key_once_announced(seeded, clien
     assert "Quietly Renamed" in response.content.decode()
 
 
-def test_a_signed_in_staff_member_never_gets_nor_fills_the_cache(seeded, django_user_model):
+def test_a_signed_in_staff_member_never_gets_nor_fills_the_cache(firm, django_user_model):
     user = django_user_model.objects.create_user("edith", is_staff=True)
     staff = login_verified(Client(), user)
     for _ in range(2):
@@ -121,7 +122,7 @@ def test_a_signed_in_staff_member_never_gets_nor_fills_the_cache(seeded, django_
     assert "X-Hub-Cache" not in staff.get("/firms/")
 
 
-def test_exports_errors_and_staff_pages_are_not_cached(seeded, client):
+def test_exports_errors_and_staff_pages_are_not_cached(firm, client):
     csv_response = client.get("/firms.csv")
     b"".join(csv_response.streaming_content)
     assert client.get("/firms/?stage=9").status_code == 400
@@ -130,7 +131,7 @@ def test_exports_errors_and_staff_pages_are_not_cached(seeded, client):
     assert page_keys() == []
 
 
-def test_the_page_cache_can_be_switched_off(settings, seeded, client):
+def test_the_page_cache_can_be_switched_off(settings, firm, client):
     settings.HUB_PAGE_CACHE = False
     client.get("/firms/")
     assert "X-Hub-Cache" not in client.get("/firms/")
@@ -163,7 +164,7 @@ def test_a_second_list_request_counts_nothing_again(settings, django_assert_max_
     assert len([q for q in first.captured_queries if 'AS "n"' in q["sql"]]) == 5
 
 
-def test_a_page_cached_yesterday_is_not_served_today(client, seeded, monkeypatch):
+def test_a_page_cached_yesterday_is_not_served_today(client, firm, monkeypatch):
     # A reply deadline passing or a designation ending changes what a page says
     # without any update: each day's pages are cached afresh.
     assert client.get("/firms/")["X-Hub-Cache"] == "miss"
@@ -173,7 +174,7 @@ def test_a_page_cached_yesterday_is_not_served_today(client, seeded, monkeypatch
     assert client.get("/firms/")["X-Hub-Cache"] == "miss"
 
 
-def test_the_corrections_log_shows_a_new_submission_at_once(client, seeded):
+def test_the_corrections_log_shows_a_new_submission_at_once(client, firm):
     # Corrections change the log between updates, so it is never served from the cache.
     assert "COR-00001" not in client.get("/corrections/").content.decode()
     corrections.submit_correction(what_is_wrong="The year is wrong", proposed_fix="2023")

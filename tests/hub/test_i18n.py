@@ -118,7 +118,7 @@ def test_with_no_cookie_everything_stays_english(client, records):
     assert 'role="status">3 firms</p>' in firms
     profile = text(client.get("/firms/F0001/"))
     assert "listed 24 June 2024" in profile
-    assert "Sanctions designations" in profile
+    assert "Sanctions, export controls and other designations" in profile
     assert "1 March 2025" in text(client.get("/sources/SRC0001/"))
     claim = text(client.get("/claims/C0001/"))
     assert "January 2024" in claim
@@ -146,7 +146,7 @@ def test_a_list_page_in_ukrainian(ukrainian, records):
     body = text(ukrainian.get("/firms/"))
     assert "<h1>Фірми та організації</h1>" in body
     assert 'role="status">3 фірми</p>' in body
-    assert "Фільтри та сортування" in body
+    assert "Фільтр (активних: 0)" in body
     assert "Луганська область" in body  # a region facet
     assert "Назва (за спаданням)" in body  # a sort order
     assert '<option value="" selected>Усі</option>' in body  # the empty filter choice
@@ -164,7 +164,7 @@ def test_a_profile_in_ukrainian_keeps_names_in_their_scripts(ukrainian, records)
     assert "Sanyi Zhonggong Gufen Youxian Gongsi" in body
     assert "Форма власності" in body
     assert "акції торгуються на Shanghai Stock Exchange (600031)" in body
-    assert "Санкційні рішення" in body
+    assert "Санкції, експортний контроль та інші обмежувальні заходи" in body
     assert "внесено до списку 24 червня 2024 р." in body
     site = text(ukrainian.get("/sites/S0001/"))
     assert "Луганська область, Україна" in site

@@ -37,8 +37,9 @@ MAX_QUERIES = {
     "/corrections/": 2,
     "/downloads/": 2,
     # + the claim count (from the firm's claim facts), the reply states and the
-    # number of sites, each counted in the database now that claims come in pages
-    "firm": 14,
+    # number of sites, each counted in the database now that claims come in pages;
+    # + the stored sites and region facts of the firm's neighbourhood graph
+    "firm": 16,
     "site": 7,  # + the claim count, for the pages
     "claim": 6,  # + the derivations between sources, for the grade's rule
     "source": 4,  # + the sources it relays
