@@ -13,6 +13,7 @@ import json
 
 from django.utils import translation
 from followthemoney import model
+from followthemoney.types import registry
 
 from entities.models import Authority, DesignationKind
 
@@ -77,6 +78,10 @@ MAPPING = [
 ]
 
 
+# Property types whose values are free text, not codes, dates or identifiers.
+FREE_TEXT = {registry.text, registry.string, registry.name}
+
+
 class InvalidValue(ValueError):
     """A value the FollowTheMoney type of its property refuses."""
 
@@ -97,6 +102,12 @@ def make(schema, identifier, **properties):
             if value in (None, ""):
                 continue
             cleaned = prop.type.clean(value, proxy=entity)
+            if cleaned is None and prop.type in FREE_TEXT:
+                # Text FollowTheMoney reads as empty (blank space, invisible
+                # characters) is left out, as an empty value is: the hub stores
+                # any text its rule allows (hub.text), and a publish must not
+                # fail on it.
+                continue
             if cleaned is None:
                 raise InvalidValue(f"{identifier}: {name} {value!r} is not a valid {prop.type}")
             entity.add(prop, cleaned, cleaned=True)

@@ -15,12 +15,14 @@ import logging
 import statistics
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from hub import audit
 from hub.clientip import ip_hash
+from hub.text import check_field
 
 from .models import (
     Correction,
@@ -72,6 +74,17 @@ def submit_correction(
     ip="",
 ):
     """Store a correction from anyone. Returns (correction, tracking token)."""
+    # The text rule (hub.text) on what the submitter wrote: ValidationError
+    # naming the field, before anything is stored.
+    what_is_wrong, proposed_fix, evidence = (
+        check_field(Correction, name, value)
+        for name, value in [
+            ("what_is_wrong", what_is_wrong),
+            ("proposed_fix", proposed_fix),
+            ("evidence", evidence),
+        ]
+    )
+    name = check_field(CorrectionContact, "name", name)
     token, token_hash = tracking_token()
     fields = {
         "target_type": ContentType.objects.get_for_model(target) if target is not None else None,
@@ -129,7 +142,10 @@ def transition(*, correction, to, actor, public_response=None, duplicate_of=None
     if to in Correction.DECIDED:
         fields["decided_at"] = timezone.now()
     if public_response is not None:
-        fields["public_response"] = public_response
+        try:
+            fields["public_response"] = check_field(Correction, "public_response", public_response)
+        except ValidationError as error:
+            raise TransitionRefused(" ".join(error.messages)) from error
     if duplicate_of is not None:
         fields["duplicate_of"] = duplicate_of
     updated = Correction.objects.filter(
@@ -189,6 +205,7 @@ def handling_days():
 @transaction.atomic
 def add_note(*, correction, author, text):
     audit.log("correction.note", actor=author, correction=correction.reference)
+    text = check_field(StaffNote, "text", text)
     return StaffNote.objects.create(correction=correction, author=author, text=text)
 
 

@@ -1,10 +1,13 @@
 """The public correction form."""
 
 from django import forms
-from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
+from hub import links
 from hub.records import find_record
+from hub.text import check_value
+
+from .models import Correction, CorrectionContact
 
 MAX_TEXT = 5000
 MAX_EVIDENCE_URLS = 20
@@ -58,20 +61,27 @@ class CorrectionForm(forms.Form):
         return record
 
     def clean_evidence(self):
-        lines = [
-            line.strip() for line in self.cleaned_data["evidence"].splitlines() if line.strip()
-        ]
+        text = check_value(Correction, "evidence", self.cleaned_data["evidence"])
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
         if len(lines) > MAX_EVIDENCE_URLS:
             raise forms.ValidationError(
                 _("At most %(n)s links, please."), params={"n": MAX_EVIDENCE_URLS}
             )
-        validate = URLValidator(schemes=["http", "https"])
         for line in lines:
             try:
-                validate(line)
-            except forms.ValidationError:
+                links.validate_public_url(line)
+            except forms.ValidationError as error:
                 raise forms.ValidationError(
-                    _("“%(line)s” is not a web address (http:// or https://)."),
-                    params={"line": line[:100]},
+                    _("“%(line)s” cannot be a link: %(reason)s"),
+                    params={"line": line[:100], "reason": " ".join(error.messages)},
                 ) from None
         return "\n".join(lines)
+
+    def clean_what_is_wrong(self):
+        return check_value(Correction, "what_is_wrong", self.cleaned_data["what_is_wrong"])
+
+    def clean_proposed_fix(self):
+        return check_value(Correction, "proposed_fix", self.cleaned_data["proposed_fix"])
+
+    def clean_name(self):
+        return check_value(CorrectionContact, "name", self.cleaned_data["name"])

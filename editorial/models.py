@@ -23,8 +23,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from hub.text import TextRules
 
-class Update(models.Model):
+
+class Update(TextRules):
     """A published, numbered release of the dataset. Rows exist only once published."""
 
     number = models.PositiveIntegerField(unique=True)
@@ -58,7 +60,7 @@ class Update(models.Model):
         return reverse("editorial:update_detail", args=[self.number])
 
 
-class Change(models.Model):
+class Change(TextRules):
     """One staged change to one record; once published, one line of a changelog."""
 
     class Action(models.TextChoices):
@@ -150,7 +152,7 @@ class CorrectionStatus(models.TextChoices):
     PUBLISHED = "published", _("Published")
 
 
-class Correction(models.Model):
+class Correction(TextRules):
     """A suggestion from anyone, about a record or about nothing in particular."""
 
     Status = CorrectionStatus
@@ -218,7 +220,7 @@ def ip_hash_expiry():
     return timezone.now() + timedelta(days=settings.HUB_IP_HASH_DAYS)
 
 
-class CorrectionContact(models.Model):
+class CorrectionContact(TextRules):
     """A submitter's private details: never shown, exported or logged."""
 
     correction = models.OneToOneField(Correction, on_delete=models.CASCADE, related_name="contact")
@@ -260,7 +262,7 @@ class Transition(models.Model):
         return Correction.Status(self.to_status).label
 
 
-class StaffNote(models.Model):
+class StaffNote(TextRules):
     """A private note on a correction, for staff only."""
 
     correction = models.ForeignKey(Correction, on_delete=models.CASCADE, related_name="notes")

@@ -12,8 +12,11 @@ from django.db.models import Q
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from hub import links
+from hub.text import check_value, printable
+
 from . import values
-from .models import Change, Correction
+from .models import Change, Correction, StaffNote, Update
 
 TARGET_CHOICES = [
     ("", _("Any")),
@@ -93,6 +96,9 @@ class ResponseForm(forms.Form):
         max_length=5000,
     )
 
+    def clean_public_response(self):
+        return check_value(Correction, "public_response", self.cleaned_data["public_response"])
+
 
 class DeclineForm(forms.Form):
     public_response = forms.CharField(
@@ -101,6 +107,9 @@ class DeclineForm(forms.Form):
         max_length=5000,
         error_messages={"required": _("Give the public a reason for declining.")},
     )
+
+    def clean_public_response(self):
+        return check_value(Correction, "public_response", self.cleaned_data["public_response"])
 
 
 class DuplicateForm(forms.Form):
@@ -123,6 +132,9 @@ class NoteForm(forms.Form):
         label=_("Private note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=10000
     )
 
+    def clean_text(self):
+        return check_value(StaffNote, "text", self.cleaned_data["text"])
+
 
 # Staging -----------------------------------------------------------------
 
@@ -143,7 +155,7 @@ def display(model, name, value):
     """A serialised value as shown on a staff page: a choice's label, not its code."""
     field = values.editable_fields(model).get(name) if model is not None else None
     readable = values.readable(field, value)
-    return "—" if readable is None else as_text(readable)
+    return "—" if readable is None else printable(as_text(readable))
 
 
 def field_label(model, name):
@@ -196,12 +208,8 @@ def preview(change, record):
 
 
 def evidence_items(text):
-    """Evidence as (text, link) pairs: only http(s) URLs become links, the rest stays text."""
-    items = []
-    for token in text.split():
-        is_url = token.lower().startswith(("https://", "http://"))
-        items.append((token, token if is_url else None))
-    return items
+    """Evidence as (text, link) pairs: only URLs under hub.links' rule become links."""
+    return [(token, token if links.is_public_url(token) else None) for token in text.split()]
 
 
 class FirmResponseForm(forms.Form):
@@ -262,3 +270,9 @@ class ComposeForm(forms.Form):
         if not IDEMPOTENCY_KEY.match(key):
             raise forms.ValidationError(_("The form is damaged; reload the page."))
         return key
+
+    def clean_summary(self):
+        return check_value(Update, "summary", self.cleaned_data["summary"])
+
+    def clean_notes(self):
+        return check_value(Update, "notes", self.cleaned_data["notes"])

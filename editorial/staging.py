@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Length
 from django.utils import timezone, translation
 
-from hub import audit
+from hub import audit, text
 from hub.models import Status
 
 from . import values
@@ -64,8 +64,13 @@ def describe(error):
 
 
 def _validate(instance):
+    """Everything publishing would check of `instance`'s values, so that a publish never fails on them.
+
+    Model validation applies the text and URL rules (hub.text), normalising
+    text to NFC on `instance`; the database's constraints are checked too.
+    """
     try:
-        instance.full_clean(validate_unique=False, validate_constraints=False)
+        instance.full_clean()
     except ValidationError as error:
         raise StagingRefused(describe(error)) from error
 
@@ -125,7 +130,15 @@ def stage_draft(*, record, user, correction=None):
     )
     if pending.exists():
         raise StagingRefused(f"{record.public_id} is already staged.")
+    stored = values.snapshot(record)
     _validate(record)
+    normalised = [
+        field.attname
+        for name, field in values.editable_fields(type(record)).items()
+        if not field.is_relation and stored[name] != values.serialize(record, field)
+    ]
+    if normalised:  # the draft's text, as validated (NFC), is what will be published
+        record.save(update_fields=normalised)
     return record_change(
         action=Change.Action.CREATE, record=record, user=user, correction=correction
     )
@@ -144,6 +157,14 @@ def stage_edit(*, record, fields, user, correction=None):
     except (LookupError, KeyError, ValueError, ValidationError) as error:
         raise StagingRefused(str(error)) from error
     _validate(trial)
+    # The values as validated: text normalised to NFC.
+    fields = values.editable_fields(model)
+    proposed = {
+        name: value
+        if fields[name].is_relation
+        else values.to_json(getattr(trial, fields[name].attname))
+        for name, value in proposed.items()
+    }
     current = values.snapshot(record)
     proposed = {name: value for name, value in proposed.items() if current.get(name) != value}
     if not proposed:
@@ -163,6 +184,10 @@ def stage_withdrawal(*, record, reason, user, correction=None):
         raise StagingRefused(f"{record.public_id} is not published.")
     if not reason.strip():
         raise StagingRefused("Say why the record is withdrawn: the tombstone shows it.")
+    try:
+        reason = text.check_field(type(record), "withdrawn_reason", reason)
+    except ValidationError as error:
+        raise StagingRefused(describe(error)) from error
     return record_change(
         action=Change.Action.WITHDRAW,
         record=record,

@@ -26,7 +26,6 @@ shown on the public source page, so it never carries a stack trace.
 
 import datetime
 import http.client
-import ipaddress
 import socket
 import ssl
 import time
@@ -35,11 +34,11 @@ from urllib.parse import quote, urljoin, urlsplit
 
 from django.conf import settings
 
+from hub import links
+
 USER_AGENT = "TOT-Insights-Hub/1.0 (+https://totinsights.org/; archiving cited sources)"
 REDIRECTS = {301, 302, 303, 307, 308}
 CHUNK = 64 * 1024
-# The IPv6 prefix through which NAT64 gateways reach IPv4 (RFC 6052).
-NAT64 = ipaddress.ip_network("64:ff9b::/96")
 
 
 class FetchError(Exception):
@@ -111,59 +110,16 @@ def mib(size):
 # Addresses ------------------------------------------------------------------
 
 
-def _embedded_ipv4(ip):
-    """The IPv4 addresses an IPv6 address carries (6to4, Teredo, NAT64)."""
-    if ip.version != 6:
-        return []
-    found = [ip.sixtofour]
-    if ip.teredo:
-        found += list(ip.teredo)
-    if ip in NAT64:
-        found.append(ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF))
-    return [address for address in found if address is not None]
-
-
-def _kind_of_internal(ip):
-    """Why `ip` is not a public internet address, or "" when it is one."""
-    if ip.is_loopback:
-        return "a loopback address"
-    if ip.is_unspecified:
-        return "an unspecified address"
-    if ip.is_link_local:
-        return "a link-local address"
-    if ip.is_multicast:
-        return "a multicast address"
-    if ip.is_reserved:
-        return "a reserved address"
-    if ip.is_private:
-        return "a private-network address"
-    if not ip.is_global:
-        return "an address that is not on the public internet"
-    return ""
-
-
 def address_refusal(address, *, allow_loopback=None):
-    """Why the hub will not connect to `address` (an IP as text), or "" when it may."""
+    """Why the hub will not connect to `address` (an IP as text), or "" when it may.
+
+    The rule is hub.links', the one stored and shown URLs follow too; here it
+    is applied to every address a host resolves to, and a test server on
+    loopback may be allowed (HUB_FETCH_ALLOW_LOOPBACK, never in production).
+    """
     if allow_loopback is None:
         allow_loopback = _setting("HUB_FETCH_ALLOW_LOOPBACK", False)
-    try:
-        ip = ipaddress.ip_address(address.split("%", 1)[0])  # no IPv6 zone
-    except ValueError:
-        return "an address that could not be read"
-    if ip.version == 6 and ip.ipv4_mapped is not None:
-        # ::ffff:a.b.c.d is a.b.c.d; as IPv6 the whole block counts as reserved.
-        candidates = [ip.ipv4_mapped]
-    else:
-        # The IPv4 address a 6to4, Teredo or NAT64 address leads to first:
-        # it says more about where the connection would end up.
-        candidates = [*_embedded_ipv4(ip), ip]
-    for candidate in candidates:
-        kind = _kind_of_internal(candidate)
-        if kind == "a loopback address" and allow_loopback:
-            continue
-        if kind:
-            return kind
-    return ""
+    return links.address_refusal(address, allow_loopback=allow_loopback)
 
 
 def _resolve(host, port):

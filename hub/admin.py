@@ -1,7 +1,9 @@
 from importlib import import_module
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.db import models
 
 admin.site.site_header = "TOT Insights Hub · staff"
 admin.site.site_title = "TOT Insights Hub staff"
@@ -46,6 +48,9 @@ class PublicRecordAdmin(admin.ModelAdmin):
 
     list_filter = ["status"]
     actions = [stage_drafts]
+    # The admin's own URL widget shows the stored URL as a link; a stored URL
+    # is a link only where hub.links' rule allows (the external_link tag).
+    formfield_overrides = {models.URLField: {"widget": forms.URLInput}}
     list_per_page = 50
     show_full_result_count = False
 

@@ -8,7 +8,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import BadRequest
 from django.urls import reverse
 
-from . import audit
+from . import audit, errors
 
 LOGIN_AT = "hub_login_at"
 SEEN_AT = "hub_seen_at"
@@ -28,6 +28,31 @@ class CrossOriginResourcePolicyMiddleware:
         if policy:
             response.headers.setdefault("Cross-Origin-Resource-Policy", policy)
         return response
+
+
+class OversizedQueryMiddleware:
+    """A query string with too many parameters, or too long, is the hub's own 400, at once.
+
+    Django refuses more than DATA_UPLOAD_MAX_NUMBER_FIELDS parameters only
+    when something first reads request.GET, by raising an error; in debug
+    mode its error page then reads the same query string again and fails
+    with a 500. So this runs first, counts the parameters without parsing
+    them (as Django's parser splits them, on "&"), and answers with the
+    hub's 400 page itself.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        query = request.META.get("QUERY_STRING", "")
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+        too_many = limit is not None and query and query.count("&") + 1 > limit
+        if too_many or len(query) > settings.HUB_MAX_QUERY_STRING:
+            return errors.bad_request(
+                request, BadRequest("The address has too many or too long parameters.")
+            )
+        return self.get_response(request)
 
 
 class RejectNulBytesMiddleware:

@@ -24,6 +24,8 @@ from django.utils.hashable import make_hashable
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from .text import TextRules
+
 
 class Status(models.TextChoices):
     DRAFT = "draft", _("Draft")
@@ -101,7 +103,7 @@ class PublicRecordQuerySet(models.QuerySet):
         return self.filter(status__in=[Status.PUBLISHED, Status.WITHDRAWN])
 
 
-class PublicRecord(models.Model):
+class PublicRecord(TextRules):
     """Abstract base: a stable public identifier, a status and its history."""
 
     # Subclasses set the letter(s) their identifiers start with, e.g. "F".

@@ -106,6 +106,8 @@ HUB_RECORD_STAGING = "editorial.staging"
 MIDDLEWARE = [
     # Cross-Origin-Resource-Policy on every response, static files included.
     "hub.middleware.CrossOriginResourcePolicyMiddleware",
+    # An oversized query string is a 400 before anything (a debug page too) reads it.
+    "hub.middleware.OversizedQueryMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # A NUL byte in the path or query string is a 400, before PostgreSQL turns it into a 500.
     "hub.middleware.RejectNulBytesMiddleware",
@@ -271,6 +273,8 @@ WHITENOISE_USE_FINDERS = not PRODUCTION
 # Limits on what a request may carry: hostile query strings get a 400.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 200
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Longer query strings are refused too (hub.middleware.OversizedQueryMiddleware).
+HUB_MAX_QUERY_STRING = 16384
 
 # Security headers. Content-Security-Policy is enforced everywhere, admin
 # included; no inline scripts or styles anywhere in our templates.

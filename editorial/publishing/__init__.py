@@ -21,6 +21,7 @@ publish is `_publish` below, top to bottom; each step is one call:
 import logging
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -29,10 +30,12 @@ import derived
 from downloads import package
 from hub import audit
 from hub import cache as hub_cache
+from hub.text import check_field
 
 from ..corrections import close_answered_corrections
 from ..impact import UpdateImpact
 from ..models import Change, Update
+from ..staging import describe
 from . import rules
 from .apply import PublishBatch, apply_change
 
@@ -84,6 +87,11 @@ def _publish(*, change_ids, summary, notes, published_by, idempotency_key):
     if existing is not None:
         return existing
     pending = _pending_changes(change_ids)
+    try:
+        summary = check_field(Update, "summary", summary)
+        notes = check_field(Update, "notes", notes)
+    except ValidationError as error:
+        raise PublishRefused(describe(error)) from error
     update = Update.objects.create(
         number=(Update.objects.aggregate(n=Max("number"))["n"] or 0) + 1,
         summary=summary,

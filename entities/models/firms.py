@@ -9,6 +9,7 @@ from hub.models import (
     PublicRecord,
     public_id_constraint,
 )
+from hub.text import TextRules
 
 from .. import identifiers
 from ..countries import COUNTRY_CHOICES
@@ -31,7 +32,7 @@ from ..vocabularies import (  # noqa: F401
 )
 
 
-class Sector(models.Model):
+class Sector(TextRules):
     """A controlled vocabulary of economic sectors (mining machinery, telecom, ...)."""
 
     slug = models.SlugField(unique=True)

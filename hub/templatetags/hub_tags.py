@@ -8,7 +8,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 
-from hub import transliteration
+from hub import links, transliteration
 from hub.records import model_for
 
 register = template.Library()
@@ -89,3 +89,21 @@ def translated(record, field_name, links=False):
         shown(english),
         gettext("not yet translated"),
     )
+
+
+@register.simple_tag
+def external_link(url, text=""):
+    """``{% external_link source.url label %}``: a link to a stored URL, or text if it may not be one.
+
+    Only a URL that follows hub.links' rule (http or https to a public host)
+    becomes a link; any other (stored before the rule, or broken since) is
+    shown as text, so that no page links to an internal address or a script.
+    `text` is the link's words (the URL itself when not given).
+    """
+    url = str(url or "")
+    text = text or url
+    if links.is_public_url(url):
+        return format_html('<a href="{}" rel="nofollow noopener">{}</a>', url, text)
+    if text == url:
+        return format_html('<span class="url-text">{}</span>', url)
+    return format_html('{} (<span class="url-text">{}</span>)', text, url)

@@ -237,7 +237,10 @@ def test_the_correction_form_and_its_errors_in_ukrainian(ukrainian, records):
     body = text(response)
     assert "Будь ласка, виправте зазначене нижче; нічого ще не надіслано." in body
     assert "Це поле обов'язкове." in body  # Django's own catalogue
-    assert "«not a link» — не вебадреса (http:// або https://)." in body  # ours
+    assert (
+        "«not a link» не може бути посиланням: Вебадреса не може містити пробілів чи розривів рядка."
+        in body
+    )  # ours
 
 
 def test_a_ukrainian_reader_gets_the_thank_you_message_in_ukrainian(ukrainian, records):
