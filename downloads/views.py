@@ -1,6 +1,7 @@
 """CSV and JSON twins of every list and record, and the downloads of each update."""
 
 import json
+import logging
 
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
@@ -13,10 +14,12 @@ from hub.cache import current_update, site_state
 from hub.listing import list_page, list_rows
 from hub.records import find_record
 
-from . import package
+from . import integrity, package
 from .sqlcsv import sql_csv_lines
 from .tables import BY_MODEL, BY_NAME, TABLES
 from .writers import csv_header, csv_lines, json_row
+
+logger = logging.getLogger("hub.downloads")
 
 
 def dataset_state():
@@ -129,6 +132,19 @@ def update_file(request, number, name):
     path = package.file_path(update, name)
     if path is None:
         raise Http404("This update has no such file.")
+    if not integrity.file_matches(path.parent, package.zip_name(update), name):
+        # Never serve as "immutable" bytes that are not those published.
+        logger.error(
+            "refused update %s's %s: it differs from its published SHA-256 "
+            "(manage.py verify_packages)",
+            number,
+            name,
+        )
+        response = render(
+            request, "downloads/file_refused.html", {"update": update, "name": name}, status=409
+        )
+        response["Cache-Control"] = "no-store"
+        return response
     response = FileResponse(path.open("rb"), as_attachment=True, filename=name)
     response["Cache-Control"] = "public, max-age=31536000, immutable"
     return response

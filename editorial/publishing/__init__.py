@@ -26,10 +26,11 @@ from django.db.models import Max
 from django.utils import timezone
 
 import derived
-from downloads import package
+from downloads import integrity, package
 from hub import audit
 from hub import cache as hub_cache
 
+from .. import immutability
 from ..corrections import close_answered_corrections
 from ..impact import UpdateImpact
 from ..models import Change, Update
@@ -67,12 +68,17 @@ def publish_update(*, change_ids, summary, notes="", published_by=None, idempote
             idempotency_key=idempotency_key,
         )
     except IntegrityError:
+        integrity.discard_unplaced()
         # A concurrent publish with the same key won the race (SQLite has no
         # advisory lock to make us wait for it): answer with its update.
         existing = Update.objects.filter(idempotency_key=idempotency_key).first()
         if existing is None:
             raise
         return existing
+    except BaseException:
+        # Lost at COMMIT or before: the package folder waiting for the commit goes too.
+        integrity.discard_unplaced()
+        raise
 
 
 @transaction.atomic
@@ -84,8 +90,15 @@ def _publish(*, change_ids, summary, notes, published_by, idempotency_key):
     if existing is not None:
         return existing
     pending = _pending_changes(change_ids)
+    number = (Update.objects.aggregate(n=Max("number"))["n"] or 0) + 1
+    # The only writer of public rows: the database refuses them elsewhere (editorial.immutability).
+    with immutability.publishing(number):
+        return _apply(number, pending, summary, notes, published_by, idempotency_key)
+
+
+def _apply(number, pending, summary, notes, published_by, idempotency_key):
     update = Update.objects.create(
-        number=(Update.objects.aggregate(n=Max("number"))["n"] or 0) + 1,
+        number=number,
         summary=summary,
         notes=notes,
         published_by=published_by,
