@@ -41,7 +41,7 @@ _verified = {}  # (path, size, mtime, ctime, inode) -> whether the bytes match t
 
 def seal(folder):
     """Make every file and folder of a package read-only."""
-    for path, dirs, files in os.walk(folder, topdown=False):
+    for path, _dirs, files in os.walk(folder, topdown=False):
         for name in files:
             os.chmod(os.path.join(path, name), READ_ONLY_FILE)
         os.chmod(path, READ_ONLY_DIR)
@@ -52,7 +52,7 @@ def remove(folder):
     folder = Path(folder)
     if not folder.exists():
         return
-    for path, dirs, files in os.walk(folder):
+    for path, _dirs, _files in os.walk(folder):
         os.chmod(path, stat.S_IRWXU)
     shutil.rmtree(folder)
 

@@ -74,7 +74,8 @@ def test_the_download_view_refuses_an_altered_file_with_a_page_and_a_log_line(
     assert response.status_code == 409
     assert "no longer matches the checksum" in response.content.decode()
     assert "no-store" in response["Cache-Control"]
-    assert "firms.csv" in caplog.text and "differs" in caplog.text
+    assert "firms.csv" in caplog.text
+    assert "differs" in caplog.text
     # The other files still download.
     assert client.get(f"/downloads/updates/{published.number}/sites.csv").status_code == 200
 
@@ -94,7 +95,8 @@ def test_orphan_folders_are_removed_by_the_check_and_by_the_next_publish(
         (orphan / ".index").mkdir(parents=True)
         (orphan / "firms.csv").write_text("id\n")
     output = verify()
-    assert "removed update-0009" in output and "removed .update-0007.partial-ab12" in output
+    assert "removed update-0009" in output
+    assert "removed .update-0007.partial-ab12" in output
     assert not any(orphan.exists() for orphan in orphans)
 
     for orphan in orphans:

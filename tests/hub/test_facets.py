@@ -50,9 +50,10 @@ def build():
     f1 = FirmFactory(public_id="F9001", stage=1)
     f2 = FirmFactory(public_id="F9002", stage=2)
     f3 = FirmFactory(public_id="F9003", stage=1)
-    f1.sectors.add(mining, telecom)
-    f2.sectors.add(mining)
-    f3.sectors.add(telecom)
+    with published_directly():
+        f1.sectors.add(mining, telecom)
+        f2.sectors.add(mining)
+        f3.sectors.add(telecom)
     s1 = SiteFactory(public_id="S9001", kind="coal_mine", region="luhansk")
     s2 = SiteFactory(public_id="S9002", kind="port", region="donetsk")
     rows = [

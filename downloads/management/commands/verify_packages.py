@@ -15,7 +15,9 @@ from editorial.models import Update
 
 
 class Command(BaseCommand):
-    help = "Re-hash every published package file against its manifest; exit non-zero on a difference."
+    help = (
+        "Re-hash every published package file against its manifest; exit non-zero on a difference."
+    )
 
     def handle(self, **options):
         updates = list(Update.objects.order_by("number"))
