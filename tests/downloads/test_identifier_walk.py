@@ -49,7 +49,8 @@ def test_every_published_identifier_answers_as_a_page_and_as_json(client, every_
     statuses = {}
     for public_id in sorted(identifiers):
         record = find_record(public_id)
-        assert record is not None and record.status != Status.DRAFT, public_id
+        assert record is not None, public_id
+        assert record.status != Status.DRAFT, public_id
         page = record.get_absolute_url().split("#")[0]
         for url in (page, f"/records/{public_id}.json"):
             first, final = answer(client, url)

@@ -110,7 +110,8 @@ def test_firm_profile_footnotes_each_claim_to_its_source(client):
     source = SourceFactory(title="Mines of the Donbas", url="https://monitor.example.org/mines")
     site = SiteFactory(name_en="Four coal mines")
     claim = ClaimFactory(firms=[firm], sites=[site], cite=source)
-    claim.citations.update(locator="para 11", quote="supplied heading machines")
+    with published_directly():
+        claim.citations.update(locator="para 11", quote="supplied heading machines")
 
     response = client.get(firm.get_absolute_url())
 

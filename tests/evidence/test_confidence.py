@@ -173,13 +173,15 @@ def test_the_methodology_page_shows_the_rules_the_code_applies(client):
 def test_derivation_is_followed_through_chains():
     origin = SourceFactory(publisher="Origin")
     middle = SourceFactory(publisher="Middle")
-    middle.derived_from.set([origin])
     last = SourceFactory(publisher="Last")
-    last.derived_from.set([middle])
+    with published_directly():
+        middle.derived_from.set([origin])
+        last.derived_from.set([middle])
     claim = ClaimFactory(cite=origin)
     CitationFactory(claim=claim, source=last)
     assert confidence.computed_grades([claim.pk])[claim.pk][0] == Confidence.SINGLE_SOURCE
-    last.derived_from.clear()
+    with published_directly():
+        last.derived_from.clear()
     assert confidence.computed_grades([claim.pk])[claim.pk][0] == Confidence.CONFIRMED
 
 
