@@ -88,6 +88,7 @@ def _publish(*, change_ids, summary, notes, published_by, idempotency_key):
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [PUBLISH_LOCK])
     existing = Update.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
+        _restore_package(existing)
         return existing
     pending = _pending_changes(change_ids)
     number = (Update.objects.aggregate(n=Max("number"))["n"] or 0) + 1
@@ -135,6 +136,24 @@ def _apply(number, pending, summary, notes, published_by, idempotency_key):
     # keys, whether this ran in a request, a command or a shell.
     transaction.on_commit(hub_cache.update_published)
     return update
+
+
+def _restore_package(update):
+    """Write the package of a retried publish whose first attempt committed without it.
+
+    A connection lost after the server took the COMMIT leaves the update
+    without its folder (it is placed only once the commit is known). The live
+    rows are still that update's state while it is the latest.
+    """
+    latest = Update.objects.aggregate(n=Max("number"))["n"]
+    if package.directory(update.number).is_dir() or update.is_synthetic or update.number != latest:
+        return
+    changes = sorted(
+        Change.objects.filter(update=update).select_related("correction"),
+        key=lambda change: (APPLY_ORDER[change.action], change.pk),
+    )
+    logger.warning("update %s had no package folder: written again", update.number)
+    package.build_package(update, answered=rules.answered_corrections(changes))
 
 
 def _pending_changes(change_ids):

@@ -8,7 +8,7 @@ import stat
 import pytest
 from django.core.management import CommandError, call_command
 
-from downloads import package
+from downloads import integrity, package
 from editorial import staging
 from tests.conftest import publish
 from tests.factories import FirmFactory
@@ -108,3 +108,14 @@ def test_orphan_folders_are_removed_by_the_check_and_by_the_next_publish(
         "update-0001",
         "update-0002",
     ]
+
+
+def test_a_retried_publish_writes_the_package_its_first_attempt_lost(published):
+    # As when the connection is lost after the server took the COMMIT: the
+    # update exists, its folder was never placed.
+    folder = package.directory(published.number)
+    integrity.remove(folder)
+    again = publish()  # the same idempotency key
+    assert again.pk == published.pk
+    assert (folder / "manifest.json").is_file()
+    assert "every file matches its manifest" in verify()
