@@ -86,13 +86,15 @@ def files_of(update):
     return entries
 
 
-def build_package(update, *, answered=None, full=False, folder=None):
+def build_package(update, *, answered=None, full=False, folder=None, after_commit=False):
     """Write update N's package. `answered` maps record ids to correction references.
 
     From N-1's package where it can (downloads.incremental: only the rows that
     changed are read again), else in full; both write the same bytes. `full`
     forces the full build; `folder` writes somewhere other than the update's
-    own directory (manage.py build_package --compare).
+    own directory (manage.py build_package --compare). `after_commit`: the
+    caller's transaction is the publish's own, and the folder is moved into
+    place only once it commits (downloads.integrity).
     """
     final = folder or directory(update.number)
     if folder is None:
@@ -118,17 +120,16 @@ def build_package(update, *, answered=None, full=False, folder=None):
     except BaseException:
         integrity.remove(partial)
         raise
-    connection = transaction.get_connection()
-    if folder is None and connection.in_atomic_block and not connection.savepoint_ids:
-        # The publish owns the transaction: update-NNNN/ appears only once its
-        # row is committed; a failed commit leaves a temporary folder, which
-        # publish_update removes (or the next publish, if the process died).
+    if after_commit and folder is None:
+        # update-NNNN/ appears only once its row is committed; a failed commit
+        # leaves a temporary folder, which publish_update removes (or the next
+        # publish, if the process died).
         integrity.expect(partial)
         transaction.on_commit(lambda: integrity.place(partial, final))
     else:
-        # Inside a caller's transaction (load_seeds loads in one) the commit is
-        # the caller's: placed now, the folder is an orphan if that rolls back,
-        # removed by the next publish or verify_packages.
+        # Not in a transaction of its own (a publish inside a caller's, as
+        # load_seeds loads in one; a rebuild): placed now, the folder is an
+        # orphan if that rolls back, removed by the next publish or verify_packages.
         integrity.place(partial, final)
     return final
 

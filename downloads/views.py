@@ -129,7 +129,7 @@ def _gone(table, record):
             "withdrawn_at": record.withdrawn_at.isoformat() if record.withdrawn_at else None,
             "reason": record.withdrawn_reason
             if withdrawn
-            else "What this record belongs to (a claim, relationship or firm) is no longer public.",
+            else "What this record belongs to (a claim, relationship, firm or source) is not public.",
             "history": reverse("editorial:record_history", args=[record.public_id]),
         },
         status=410,

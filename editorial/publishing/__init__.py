@@ -66,6 +66,8 @@ def publish_update(*, change_ids, summary, notes="", published_by=None, idempote
             notes=notes,
             published_by=published_by,
             idempotency_key=idempotency_key,
+            # The package folder is placed once the publish's own transaction commits.
+            after_commit=not connection.in_atomic_block,
         )
     except IntegrityError:
         integrity.discard_unplaced()
@@ -82,22 +84,22 @@ def publish_update(*, change_ids, summary, notes="", published_by=None, idempote
 
 
 @transaction.atomic
-def _publish(*, change_ids, summary, notes, published_by, idempotency_key):
+def _publish(*, change_ids, summary, notes, published_by, idempotency_key, after_commit):
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [PUBLISH_LOCK])
     existing = Update.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
-        _restore_package(existing)
+        _restore_package(existing, after_commit)
         return existing
     pending = _pending_changes(change_ids)
     number = (Update.objects.aggregate(n=Max("number"))["n"] or 0) + 1
     # The only writer of public rows: the database refuses them elsewhere (editorial.immutability).
     with immutability.publishing(number):
-        return _apply(number, pending, summary, notes, published_by, idempotency_key)
+        return _apply(number, pending, summary, notes, published_by, idempotency_key, after_commit)
 
 
-def _apply(number, pending, summary, notes, published_by, idempotency_key):
+def _apply(number, pending, summary, notes, published_by, idempotency_key, after_commit):
     update = Update.objects.create(
         number=number,
         summary=summary,
@@ -129,7 +131,9 @@ def _apply(number, pending, summary, notes, published_by, idempotency_key):
     close_answered_corrections(update=update, changes=pending, actor=published_by)
 
     # Last: the frozen downloads, read from exactly the state this update makes public.
-    package.build_package(update, answered=rules.answered_corrections(pending))
+    package.build_package(
+        update, answered=rules.answered_corrections(pending), after_commit=after_commit
+    )
     logger.info("update %s published by %s: %s changes", update.number, published_by, len(pending))
     audit.log("update.published", actor=published_by, update=update.number, changes=len(pending))
     # Once committed, every app server's cached pages move to the new update's
@@ -138,7 +142,7 @@ def _apply(number, pending, summary, notes, published_by, idempotency_key):
     return update
 
 
-def _restore_package(update):
+def _restore_package(update, after_commit):
     """Write the package of a retried publish whose first attempt committed without it.
 
     A connection lost after the server took the COMMIT leaves the update
@@ -153,7 +157,9 @@ def _restore_package(update):
         key=lambda change: (APPLY_ORDER[change.action], change.pk),
     )
     logger.warning("update %s had no package folder: written again", update.number)
-    package.build_package(update, answered=rules.answered_corrections(changes))
+    package.build_package(
+        update, answered=rules.answered_corrections(changes), after_commit=after_commit
+    )
 
 
 def _pending_changes(change_ids):

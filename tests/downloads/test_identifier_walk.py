@@ -77,7 +77,7 @@ def test_a_withdrawn_records_json_says_why_and_a_merged_one_moves_for_good(
     citation = every_kind_published["citation"]
     response = client.get(f"/records/{citation.public_id}.json")
     assert response.status_code == 410
-    assert "no longer public" in response.json()["reason"]
+    assert "is not public" in response.json()["reason"]
 
 
 def test_relationships_are_served_as_json_and_citation_urls_redirect_for_good(client, editor):
