@@ -30,7 +30,9 @@ write and fires no row trigger (it needs the table owner's rights).
 
 The triggers are (re)installed after every `migrate` (post_migrate), not in a
 migration: SQLite rebuilds a table to alter it, dropping its triggers, and
-the column lists follow the models.
+the column lists follow the models. On an existing database they are in place
+while later migrations run: a data migration that writes public rows does so
+inside `publishing(...)` too, saying why.
 """
 
 import contextlib
