@@ -21,20 +21,22 @@ way the bytes are those of a full build (`manage.py build_package N
 --compare` checks it).
 
 The files are never written again: a later download of update N gets the
-same bytes. A directory left by a publish that rolled back belongs to no
-update (the views only serve numbers that exist) and is replaced when that
-number is next published.
+same bytes. The folder is written under a temporary name, sealed read-only
+and moved into place once the publish has committed (downloads.integrity,
+which also re-hashes published files against their manifests).
 """
 
 import datetime
 import json
 import logging
+import secrets
 import shutil
 from pathlib import Path
 
 from django.conf import settings
+from django.db import transaction
 
-from . import archive, ftm, incremental, readme
+from . import archive, ftm, incremental, integrity, readme
 from .tables import TABLES
 
 logger = logging.getLogger("hub.downloads")
@@ -94,19 +96,23 @@ def files_of(update):
     return entries
 
 
-def build_package(update, *, answered=None, full=False, folder=None):
+def build_package(update, *, answered=None, full=False, folder=None, after_commit=False):
     """Write update N's package. `answered` maps record ids to correction references.
 
     From N-1's package where it can (downloads.incremental: only the rows that
     changed are read again), else in full; both write the same bytes. `full`
     forces the full build; `folder` writes somewhere other than the update's
-    own directory (manage.py build_package --compare).
+    own directory (manage.py build_package --compare). `after_commit`: the
+    caller's transaction is the publish's own, and the folder is moved into
+    place only once it commits (downloads.integrity).
     """
     final = folder or directory(update.number)
-    partial = final.parent / f".{final.name}.partial"
-    for stale in (final, partial):
-        if stale.exists():
-            shutil.rmtree(stale)
+    if folder is None:
+        from editorial.models import Update
+
+        numbers = set(Update.objects.values_list("number", flat=True))
+        integrity.sweep_orphans(root(), numbers)
+    partial = final.parent / f".{final.name}.partial-{secrets.token_hex(4)}"
     partial.mkdir(parents=True)
     try:
         built = False
@@ -120,10 +126,21 @@ def build_package(update, *, answered=None, full=False, folder=None):
                 partial.mkdir()
         if not built:
             _build_full(partial, update, answered or {})
-        partial.rename(final)
+        integrity.seal(partial)
     except BaseException:
-        shutil.rmtree(partial, ignore_errors=True)
+        integrity.remove(partial)
         raise
+    if after_commit and folder is None:
+        # update-NNNN/ appears only once its row is committed; a failed commit
+        # leaves a temporary folder, which publish_update removes (or the next
+        # publish, if the process died).
+        integrity.expect(partial)
+        transaction.on_commit(lambda: integrity.place(partial, final))
+    else:
+        # Not in a transaction of its own (a publish inside a caller's, as
+        # load_seeds loads in one; a rebuild): placed now, the folder is an
+        # orphan if that rolls back, removed by the next publish or verify_packages.
+        integrity.place(partial, final)
     return final
 
 

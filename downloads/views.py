@@ -1,22 +1,27 @@
 """CSV and JSON twins of every list and record, and the downloads of each update."""
 
 import json
+import logging
 
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from editorial.models import Update
 from hub.cache import current_update, site_state
 from hub.listing import list_page, list_rows
+from hub.models import Status
 from hub.records import find_record
 
-from . import package
+from . import integrity, package
 from .sqlcsv import sql_csv_lines
 from .tables import BY_MODEL, BY_NAME, TABLES
 from .writers import csv_header, csv_lines, json_row
+
+logger = logging.getLogger("hub.downloads")
 
 
 def dataset_state():
@@ -83,13 +88,23 @@ def list_json(request, spec):
 
 @require_safe
 def record_json(request, public_id):
-    record = find_record(public_id[:16])
+    """Any record ever published, as its page answers: 200, 301 to the survivor or upper case, 410."""
+    public_id = public_id[:16]
+    record = find_record(public_id) or find_record(public_id.upper())
     table = BY_MODEL.get(type(record))
-    if record is None or table is None:
+    if record is None or table is None or record.status == Status.DRAFT:
         raise Http404("No public record has this identifier.")
-    rows = list(table.rows(table.public_queryset().filter(pk=record.pk)))
+    if record.public_id != public_id:
+        return redirect("downloads:record_json", record.public_id, permanent=True)
+    if record.merged_into:
+        survivor = find_record(record.merged_into)
+        if survivor is not None and survivor.status != Status.DRAFT:
+            return redirect("downloads:record_json", survivor.public_id, permanent=True)
+    rows = []
+    if record.status == Status.PUBLISHED:
+        rows = list(table.rows(table.public_queryset().filter(pk=record.pk)))
     if not rows:
-        raise Http404("No public record has this identifier.")
+        return _gone(table, record)
     return JsonResponse(
         {
             "table": table.name,
@@ -97,6 +112,27 @@ def record_json(request, public_id):
             "license": settings.HUB_DATA_LICENSE,
             "record": json_row(table, rows[0]),
         },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def _gone(table, record):
+    """410: a withdrawn record's tombstone, or a record public only with what it belongs to."""
+    withdrawn = record.status == Status.WITHDRAWN
+    return JsonResponse(
+        {
+            "table": table.name,
+            **dataset_state(),
+            "id": record.public_id,
+            "status": record.status if withdrawn else "hidden",
+            "last_update": record.last_update,
+            "withdrawn_at": record.withdrawn_at.isoformat() if record.withdrawn_at else None,
+            "reason": record.withdrawn_reason
+            if withdrawn
+            else "What this record belongs to (a claim, relationship, firm or source) is not public.",
+            "history": reverse("editorial:record_history", args=[record.public_id]),
+        },
+        status=410,
         json_dumps_params={"ensure_ascii": False},
     )
 
@@ -129,6 +165,19 @@ def update_file(request, number, name):
     path = package.file_path(update, name)
     if path is None:
         raise Http404("This update has no such file.")
+    if not integrity.file_matches(path.parent, package.zip_name(update), name):
+        # Never serve as "immutable" bytes that are not those published.
+        logger.error(
+            "refused update %s's %s: it differs from its published SHA-256 "
+            "(manage.py verify_packages)",
+            number,
+            name,
+        )
+        response = render(
+            request, "downloads/file_refused.html", {"update": update, "name": name}, status=409
+        )
+        response["Cache-Control"] = "no-store"
+        return response
     response = FileResponse(path.open("rb"), as_attachment=True, filename=name)
     response["Cache-Control"] = "public, max-age=31536000, immutable"
     return response

@@ -82,7 +82,7 @@ def source_detail(request, source):
 @tombstone_or(Citation.objects.select_related("claim", "relationship"))
 def citation_detail(request, citation):
     """A citation's permanent URL: the footnote on the page of what it supports."""
-    return redirect(f"{citation.target.get_absolute_url()}#{citation.public_id}")
+    return redirect(f"{citation.target.get_absolute_url()}#{citation.public_id}", permanent=True)
 
 
 @require_safe

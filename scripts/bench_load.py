@@ -66,7 +66,11 @@ def main(argv=None):
     parser.add_argument(
         "--no-page-cache", action="store_true", help="measure the views, not the page cache"
     )
+    parser.add_argument("--max-p95-ms", type=float, help="pass figure (500, 2000 without cache)")
+    parser.add_argument("--min-rps", type=float, default=50.0, help="pass figure (50)")
     args = parser.parse_args(argv)
+    if args.max_p95_ms is None:
+        args.max_p95_ms = 2000.0 if args.no_page_cache else 500.0
 
     if shutil.which("wrk") is None:
         print("wrk is missing: install Debian's package (apt-get install -y wrk).", file=sys.stderr)
@@ -129,7 +133,18 @@ def main(argv=None):
             f"{f['p99_us'] / 1000:8.1f} {f['requests']:9d} {f['errors']:7d}"
             f"  (non-2xx {f['non2xx']}, socket {f['socket_errors']})"
         )
-    return 0
+    missed = []
+    for label, f in results:
+        if f["errors"]:
+            missed.append(f"{label}: {f['errors']} errors (pass: none)")
+        if f["p95_us"] / 1000 > args.max_p95_ms:
+            missed.append(f"{label}: p95 {f['p95_us'] / 1000:.1f} ms > {args.max_p95_ms:.0f} ms")
+        if f["rps"] < args.min_rps:
+            missed.append(f"{label}: {f['rps']:.1f} req/s < {args.min_rps:.0f}")
+    for line in missed:
+        print(f"FAIL {line}")
+    print("bench-load:", "PASS" if not missed else "FAIL")
+    return 1 if missed else 0
 
 
 if __name__ == "__main__":

@@ -48,6 +48,34 @@ def transactional_without_serialized_rollback(item):
     return transactional and not serialized
 
 
+@pytest.fixture(autouse=True, scope="session")
+def flush_empties_public_tables():
+    """Let Django's flush (the end of a transactional test) empty the public tables on SQLite.
+
+    There it deletes every row, which the triggers of editorial.immutability
+    refuse outside a publish; PostgreSQL's flush is a TRUNCATE, which fires
+    no row trigger.
+    """
+    from unittest import mock
+
+    from django.db import connection
+
+    from editorial import immutability
+
+    if connection.vendor != "sqlite":
+        yield
+        return
+    operations = type(connection.ops)
+    flush = operations.execute_sql_flush
+
+    def execute_sql_flush(self, sql_list):
+        with immutability.publishing(immutability.EMPTYING, using=self.connection.alias):
+            flush(self, sql_list)
+
+    with mock.patch.object(operations, "execute_sql_flush", execute_sql_flush):
+        yield
+
+
 @pytest.fixture
 def seeded(db):
     """Update 1 of the seed dataset: the table files of seeds/.
@@ -276,3 +304,84 @@ def http_server():
     server.released.set()
     server.httpd.shutdown()
     server.httpd.server_close()
+
+
+@pytest.fixture
+def every_kind_published(editor, downloads_root):
+    """Records born through publishes, then changed by every kind of publish.
+
+    Update 1 creates a firm of each role, a site, two sources, a claim with a
+    citation, a relationship and a designation; 2 edits fields and links and
+    adds a corroborating citation (the claim is regraded); 3 withdraws the
+    relationship and that citation and merges a firm into another; 4
+    withdraws the claim (its remaining citation is then public no more).
+    Returns the records by name.
+    """
+    from editorial import staging
+    from tests import factories
+
+    draft = {"status": "draft", "last_update": None}
+    records = {
+        "firm": factories.FirmFactory(**draft),
+        "partner": factories.FirmFactory(**draft),
+        "duplicate": factories.FirmFactory(**draft),
+        "site": factories.SiteFactory(**draft),
+        "source": factories.SourceFactory(publisher="Monitor A", **draft),
+        "second_source": factories.SourceFactory(publisher="Paper B", **draft),
+    }
+    records["claim"] = factories.ClaimFactory(
+        firms=[records["firm"]], sites=[records["site"]], cite=False, **draft
+    )
+    records["citation"] = factories.CitationFactory(
+        claim=records["claim"], source=records["source"], **draft
+    )
+    records["relationship"] = factories.RelationshipFactory(
+        source_firm=records["firm"], target_firm=records["partner"], **draft
+    )
+    records["designation"] = factories.DesignationFactory(
+        firm=records["partner"], source=records["source"], **draft
+    )
+    publish(
+        *[staging.stage_draft(record=record, user=editor) for record in records.values()], key="1"
+    )
+    for record in records.values():
+        record.refresh_from_db()
+    corroborating = staging.stage_new(
+        model=records["citation"].__class__,
+        fields={
+            "claim": records["claim"].public_id,
+            "source": records["second_source"].public_id,
+            "locator": "p. 2",
+        },
+        user=editor,
+    )
+    publish(
+        staging.stage_edit(record=records["firm"], fields={"description": "Edited"}, user=editor),
+        staging.stage_edit(
+            record=records["claim"],
+            fields={"firms": [records["firm"].public_id, records["partner"].public_id]},
+            user=editor,
+        ),
+        staging.stage_edit(record=records["site"], fields={"name_en": "Renamed"}, user=editor),
+        corroborating,
+        key="2",
+    )
+    records["second_citation"] = records["citation"].__class__.objects.get(
+        pk=corroborating.object_id
+    )
+    for record in records.values():
+        record.refresh_from_db()
+    publish(
+        staging.stage_withdrawal(record=records["relationship"], reason="Unsupported", user=editor),
+        staging.stage_withdrawal(record=records["second_citation"], reason="Misread", user=editor),
+        staging.stage_merge(record=records["duplicate"], into=records["partner"], user=editor),
+        key="3",
+    )
+    for record in records.values():
+        record.refresh_from_db()
+    publish(
+        staging.stage_withdrawal(record=records["claim"], reason="Retracted", user=editor), key="4"
+    )
+    for record in records.values():
+        record.refresh_from_db()
+    return records

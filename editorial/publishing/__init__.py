@@ -27,11 +27,12 @@ from django.db.models import Max
 from django.utils import timezone
 
 import derived
-from downloads import package
+from downloads import integrity, package
 from hub import audit
 from hub import cache as hub_cache
 from hub.text import check_field
 
+from .. import immutability
 from ..corrections import close_answered_corrections
 from ..impact import UpdateImpact
 from ..models import Change, Update
@@ -68,23 +69,31 @@ def publish_update(*, change_ids, summary, notes="", published_by=None, idempote
             notes=notes,
             published_by=published_by,
             idempotency_key=idempotency_key,
+            # The package folder is placed once the publish's own transaction commits.
+            after_commit=not connection.in_atomic_block,
         )
     except IntegrityError:
+        integrity.discard_unplaced()
         # A concurrent publish with the same key won the race (SQLite has no
         # advisory lock to make us wait for it): answer with its update.
         existing = Update.objects.filter(idempotency_key=idempotency_key).first()
         if existing is None:
             raise
         return existing
+    except BaseException:
+        # Lost at COMMIT or before: the package folder waiting for the commit goes too.
+        integrity.discard_unplaced()
+        raise
 
 
 @transaction.atomic
-def _publish(*, change_ids, summary, notes, published_by, idempotency_key):
+def _publish(*, change_ids, summary, notes, published_by, idempotency_key, after_commit):
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [PUBLISH_LOCK])
     existing = Update.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
+        _restore_package(existing, after_commit)
         return existing
     pending = _pending_changes(change_ids)
     try:
@@ -92,8 +101,15 @@ def _publish(*, change_ids, summary, notes, published_by, idempotency_key):
         notes = check_field(Update, "notes", notes)
     except ValidationError as error:
         raise PublishRefused(describe(error)) from error
+    number = (Update.objects.aggregate(n=Max("number"))["n"] or 0) + 1
+    # The only writer of public rows: the database refuses them elsewhere (editorial.immutability).
+    with immutability.publishing(number):
+        return _apply(number, pending, summary, notes, published_by, idempotency_key, after_commit)
+
+
+def _apply(number, pending, summary, notes, published_by, idempotency_key, after_commit):
     update = Update.objects.create(
-        number=(Update.objects.aggregate(n=Max("number"))["n"] or 0) + 1,
+        number=number,
         summary=summary,
         notes=notes,
         published_by=published_by,
@@ -123,13 +139,35 @@ def _publish(*, change_ids, summary, notes, published_by, idempotency_key):
     close_answered_corrections(update=update, changes=pending, actor=published_by)
 
     # Last: the frozen downloads, read from exactly the state this update makes public.
-    package.build_package(update, answered=rules.answered_corrections(pending))
+    package.build_package(
+        update, answered=rules.answered_corrections(pending), after_commit=after_commit
+    )
     logger.info("update %s published by %s: %s changes", update.number, published_by, len(pending))
     audit.log("update.published", actor=published_by, update=update.number, changes=len(pending))
     # Once committed, every app server's cached pages move to the new update's
     # keys, whether this ran in a request, a command or a shell.
     transaction.on_commit(hub_cache.update_published)
     return update
+
+
+def _restore_package(update, after_commit):
+    """Write the package of a retried publish whose first attempt committed without it.
+
+    A connection lost after the server took the COMMIT leaves the update
+    without its folder (it is placed only once the commit is known). The live
+    rows are still that update's state while it is the latest.
+    """
+    latest = Update.objects.aggregate(n=Max("number"))["n"]
+    if package.directory(update.number).is_dir() or update.is_synthetic or update.number != latest:
+        return
+    changes = sorted(
+        Change.objects.filter(update=update).select_related("correction"),
+        key=lambda change: (APPLY_ORDER[change.action], change.pk),
+    )
+    logger.warning("update %s had no package folder: written again", update.number)
+    package.build_package(
+        update, answered=rules.answered_corrections(changes), after_commit=after_commit
+    )
 
 
 def _pending_changes(change_ids):

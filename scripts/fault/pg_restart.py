@@ -15,10 +15,14 @@ no error before the restart, every request started 5 s after PostgreSQL is
 back succeeds, and the same gunicorn master served throughout (nothing was
 restarted by hand). Exit status 0 when they hold.
 
-It restarts a whole PostgreSQL cluster: run it where nothing else uses that
-cluster. FAULT_PG_CLUSTER ("15 main") names it, FAULT_DATABASE_URL
-(postgres://hub:hub@127.0.0.1:5432/hub_fault) the database, created, migrated
-and seeded on first use. Needs root (or the postgres user) for pg_ctlcluster.
+It restarts a whole PostgreSQL cluster. `--private-cluster` (what make
+fault-test and make ci run) makes a throwaway one of its own first
+(scripts/fault/private_cluster.py: initdb into a temporary folder, port
+FAULT_PG_PORT 5440), touching nothing else. Without it: FAULT_PG_CLUSTER
+("15 main") names a Debian cluster, restarted with pg_ctlcluster, and
+FAULT_DATABASE_URL (postgres://hub:hub@127.0.0.1:5432/hub_fault) the database;
+run that only where nothing else uses the cluster. The database is created,
+migrated and seeded on first use. Needs root (or the postgres user).
 """
 
 import os
@@ -33,6 +37,7 @@ from urllib.parse import urlsplit
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
 import prodserver  # noqa: E402
 
 DATABASE_URL = os.environ.get("FAULT_DATABASE_URL", "postgres://hub:hub@127.0.0.1:5432/hub_fault")
@@ -62,10 +67,21 @@ def pg_ready():
     )
 
 
-def main():
+def main(argv=None):
+    global DATABASE_URL
+    if "--private-cluster" in (argv if argv is not None else sys.argv[1:]):
+        from private_cluster import private_cluster
+
+        with private_cluster() as (url, restart):
+            DATABASE_URL = url
+            return run(restart)
     if shutil.which("pg_ctlcluster") is None:
         print("pg_ctlcluster is missing (Debian's postgresql-common).", file=sys.stderr)
         return 2
+    return run(["pg_ctlcluster", "--skip-systemctl-redirect", *CLUSTER, "restart"])
+
+
+def run(restart_command):
     prodserver.ensure_database(DATABASE_URL)
     work = Path(tempfile.mkdtemp(prefix="hub-fault-"))
     prefix = f"fault-{os.getpid()}"
@@ -112,15 +128,13 @@ def main():
 
         watcher = threading.Thread(target=monitor, daemon=True)
         watcher.start()
-        print(f"restarting PostgreSQL ({' '.join(CLUSTER)}) at +{time.monotonic() - t0:.2f}s")
-        down_at = time.monotonic() - t0
-        restart = subprocess.run(
-            ["pg_ctlcluster", "--skip-systemctl-redirect", *CLUSTER, "restart"],
-            capture_output=True,
-            text=True,
+        print(
+            f"restarting PostgreSQL at +{time.monotonic() - t0:.2f}s: {' '.join(restart_command)}"
         )
+        down_at = time.monotonic() - t0
+        restart = subprocess.run(restart_command, capture_output=True, text=True)
         if restart.returncode != 0:
-            print(f"pg_ctlcluster failed: {restart.stderr.strip()}", file=sys.stderr)
+            print(f"the restart failed: {restart.stderr.strip()}", file=sys.stderr)
             return 2
         while not pg_ready():
             time.sleep(0.05)

@@ -6,7 +6,8 @@ the publish wait at a known statement, waits until pg_stat_activity shows the
 publisher blocked on it, and terminates the publisher's server process with
 pg_terminate_backend(). Points: waiting for the publish lock; creating the
 update row; between its first and its second record; closing the correction
-it answers; writing its data package. After each kill the update must be
+it answers; writing its data package; and as it sends COMMIT (there from
+inside: no lock holds a COMMIT). After each kill the update must be
 wholly absent (no update row, records and staged changes and the correction as
 before, no package files); then the same publish is run again (same
 idempotency key, as the composer retries) and must leave exactly one update.
@@ -106,13 +107,26 @@ def main():
             [correction.pk],
         ),
         ("writing its data package", "LOCK TABLE entities_site IN ACCESS EXCLUSIVE MODE", []),
+        # No lock holds a COMMIT: the publisher's connection is killed as it sends it.
+        ("at COMMIT", None, []),
     ]
     failures = []
 
-    def publish(outcome):
+    def publish(outcome, kill_at_commit=False):
         try:
             connection.ensure_connection()
             outcome["pid"] = connection.connection.info.backend_pid
+            if kill_at_commit:
+                commit = connection._commit
+
+                def killed_commit():
+                    with watcher_connection() as killer:
+                        killer.execute("SELECT pg_terminate_backend(%s)", [outcome["pid"]])
+                    outcome["killed"] = True
+                    time.sleep(0.2)
+                    return commit()
+
+                connection._commit = killed_commit
             outcome["update"] = publishing.publish_update(
                 change_ids=change_ids, summary=f"Fault run {stamp}", idempotency_key=key
             )
@@ -124,13 +138,18 @@ def main():
     print(f"publishing {len(change_ids)} staged changes as update {next_number}, killed at:")
     for label, sql, params in points:
         watcher = watcher_connection()
-        watcher.execute(sql, params)
+        if sql:
+            watcher.execute(sql, params)
         outcome = {}
-        thread = threading.Thread(target=publish, args=(outcome,))
+        thread = threading.Thread(target=publish, args=(outcome, sql is None))
         started = time.monotonic()
         thread.start()
         blocked = False
         for _ in range(200):
+            if sql is None:
+                thread.join(timeout=30)
+                blocked = outcome.get("killed", False)
+                break
             pid = outcome.get("pid")
             if pid:
                 row = watcher.execute(
@@ -142,10 +161,10 @@ def main():
             if not thread.is_alive():
                 break
             time.sleep(0.05)
-        if blocked:
+        if blocked and sql:
             watcher.execute("SELECT pg_terminate_backend(%s)", [outcome["pid"]])
         watcher.rollback()
-        if "pg_advisory_lock" in sql:
+        if sql and "pg_advisory_lock" in sql:
             watcher.execute("SELECT pg_advisory_unlock_all()")
         watcher.close()
         thread.join(timeout=30)

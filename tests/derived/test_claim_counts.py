@@ -7,7 +7,7 @@ from editorial import staging
 from entities.models import Site
 from evidence.models import Citation, Source
 from tests.conftest import publish
-from tests.factories import ClaimFactory, SiteFactory, SourceFactory
+from tests.factories import ClaimFactory, SiteFactory, SourceFactory, published_directly
 
 pytestmark = pytest.mark.django_db
 
@@ -64,14 +64,15 @@ def test_publishing_keeps_the_counts_of_sites_and_sources(editor):
 def test_a_source_cited_twice_by_one_claim_counts_it_once():
     source = SourceFactory()
     claim = ClaimFactory(cite=source)
-    Citation.objects.create(
-        public_id="CIT8101",
-        claim=claim,
-        source=source,
-        locator="p. 9",
-        status="published",
-        last_update=1,
-    )
+    with published_directly():
+        Citation.objects.create(
+            public_id="CIT8101",
+            claim=claim,
+            source=source,
+            locator="p. 9",
+            status="published",
+            last_update=1,
+        )
     claim_counts.recount(source_ids=[source.pk])
     source.refresh_from_db()
     assert source.claim_count == 1

@@ -20,6 +20,7 @@ from tests.factories import (
     SectorFactory,
     SiteFactory,
     SourceFactory,
+    published_directly,
 )
 
 pytestmark = pytest.mark.django_db
@@ -101,7 +102,8 @@ def test_exact_csv_text_of_a_small_table(client):
     firm = FirmFactory(
         public_id="F0001", name_en='Acme, "Heavy" Co.', name_zh="阿克美", aliases="Acme\nAcme Heavy"
     )
-    firm.sectors.add(sector)
+    with published_directly():
+        firm.sectors.add(sector)
     site = SiteFactory(
         public_id="S0001",
         name_en="Mine 1",

@@ -5,7 +5,7 @@ import re
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils import timezone
 
 from entities.models import SanctionsDesignation
@@ -16,6 +16,7 @@ from tests.factories import (
     FirmFactory,
     SiteFactory,
     SourceFactory,
+    published_directly,
 )
 
 pytestmark = pytest.mark.django_db
@@ -132,9 +133,9 @@ def test_a_public_designation_must_cite_a_source_and_say_where(client):
     with pytest.raises(ValidationError) as error:
         designation.full_clean(validate_unique=False, validate_constraints=False)
     assert "source" in error.value.message_dict
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError), published_directly():
         SanctionsDesignation.objects.filter(pk=designation.pk).update(source=None)
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError), published_directly():
         SanctionsDesignation.objects.filter(pk=designation.pk).update(source_locator="")
 
 

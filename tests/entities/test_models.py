@@ -1,10 +1,10 @@
 """Database constraints hold the invariants that fit in one row."""
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 
 from entities.models import Firm, Relationship, Site
-from tests.factories import FirmFactory, SiteFactory, violates
+from tests.factories import FirmFactory, SiteFactory, published_directly, violates
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +51,7 @@ def test_unified_social_credit_codes_are_unique_when_present():
 
 def test_a_firm_cannot_be_related_to_itself():
     firm = FirmFactory()
-    with pytest.raises(IntegrityError), transaction.atomic():
+    with pytest.raises(IntegrityError), published_directly():
         Relationship.objects.create(
             public_id="R1", source_firm=firm, target_firm=firm, kind="parent", status="published"
         )

@@ -13,6 +13,7 @@ from tests.factories import (
     SectorFactory,
     SiteFactory,
     SourceFactory,
+    published_directly,
 )
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +52,8 @@ def test_firm_list_filters_across_sanctions_sectors_and_claims(client):
     ended = FirmFactory(name_en="Formerly Listed Co")
     DesignationFactory(firm=ended, ended_on="2025-01-01")
     miner = FirmFactory(name_en="Mining Gear Co")
-    miner.sectors.add(mining)
+    with published_directly():
+        miner.sectors.add(mining)
     ClaimFactory(firms=[miner], region="donetsk", claim_type="servicing")
 
     def names(**params):
@@ -62,7 +64,8 @@ def test_firm_list_filters_across_sanctions_sectors_and_claims(client):
     assert names(designation="ended") == {"Formerly Listed Co"}
     assert names(designation="none") == {"Mining Gear Co"}
     assert names(sector="mining-machinery") == {"Mining Gear Co"}
-    miner.sectors.add(SectorFactory(slug="logistics", name="Logistics"))
+    with published_directly():
+        miner.sectors.add(SectorFactory(slug="logistics", name="Logistics"))
     row = re.search(r"Mining Gear Co.*?</tr>", client.get("/firms/").content.decode(), re.DOTALL)
     assert (
         '<td data-label="Sectors">Logistics, Mining machinery</td>' in row.group()
@@ -73,10 +76,13 @@ def test_firm_list_filters_across_sanctions_sectors_and_claims(client):
 
 def test_sectors_are_named_in_the_reader_s_language_where_a_name_is_recorded(client):
     firm = FirmFactory(name_en="Mining Gear Co")
-    firm.sectors.add(
-        SectorFactory(slug="mining-machinery", name="Mining machinery", name_uk="Гірнича техніка"),
-        SectorFactory(slug="logistics", name="Logistics", name_uk=""),
-    )
+    with published_directly():
+        firm.sectors.add(
+            SectorFactory(
+                slug="mining-machinery", name="Mining machinery", name_uk="Гірнича техніка"
+            ),
+            SectorFactory(slug="logistics", name="Logistics", name_uk=""),
+        )
     for url in ["/firms/", firm.get_absolute_url()]:
         uk = client.get(url, HTTP_ACCEPT_LANGUAGE="uk").content.decode()
         assert "Гірнича техніка" in uk, url
@@ -107,7 +113,8 @@ def test_firm_profile_footnotes_each_claim_to_its_source(client):
     source = SourceFactory(title="Mines of the Donbas", url="https://monitor.example.org/mines")
     site = SiteFactory(name_en="Four coal mines")
     claim = ClaimFactory(firms=[firm], sites=[site], cite=source)
-    claim.citations.update(locator="para 11", quote="supplied heading machines")
+    with published_directly():
+        claim.citations.update(locator="para 11", quote="supplied heading machines")
 
     response = client.get(firm.get_absolute_url())
 

@@ -28,7 +28,7 @@ from evidence.archiving import (
 from evidence.models import Citation, Claim, Source, SourceCheck
 from hub.models import Status
 from tests.conftest import publish
-from tests.factories import ArchiveAttemptFactory, SourceFactory
+from tests.factories import ArchiveAttemptFactory, SourceFactory, published_directly
 
 ARTICLE = b"<html><body><p>The quarry's new owner, in its own words.</p></body></html>"
 
@@ -100,7 +100,8 @@ def source_in(state, url="https://monitor.example.org/report"):
     source = SourceFactory(url=url, archived_url="")
     if state == "exempt":
         source.archive_exemption = "Printed document; no online copy"
-        source.save()
+        with published_directly():
+            source.save()
     elif state == "queued":
         ArchiveAttemptFactory(source=source, failed=True)  # an older failure does not count
         ArchiveAttemptFactory(source=source)

@@ -7,7 +7,13 @@ from django.utils.html import escape
 from evidence import confidence
 from evidence.confidence import ClaimEvidence, Evidence
 from evidence.models import Citation, Claim, Confidence
-from tests.factories import CitationFactory, ClaimFactory, FirmFactory, SourceFactory
+from tests.factories import (
+    CitationFactory,
+    ClaimFactory,
+    FirmFactory,
+    SourceFactory,
+    published_directly,
+)
 
 FIRM = 7
 
@@ -167,13 +173,15 @@ def test_the_methodology_page_shows_the_rules_the_code_applies(client):
 def test_derivation_is_followed_through_chains():
     origin = SourceFactory(publisher="Origin")
     middle = SourceFactory(publisher="Middle")
-    middle.derived_from.set([origin])
     last = SourceFactory(publisher="Last")
-    last.derived_from.set([middle])
+    with published_directly():
+        middle.derived_from.set([origin])
+        last.derived_from.set([middle])
     claim = ClaimFactory(cite=origin)
     CitationFactory(claim=claim, source=last)
     assert confidence.computed_grades([claim.pk])[claim.pk][0] == Confidence.SINGLE_SOURCE
-    last.derived_from.clear()
+    with published_directly():
+        last.derived_from.clear()
     assert confidence.computed_grades([claim.pk])[claim.pk][0] == Confidence.CONFIRMED
 
 
@@ -196,7 +204,7 @@ def test_the_firms_own_source_confirms_a_claim_about_that_firm():
 @pytest.mark.django_db
 def test_an_override_needs_a_reason():
     claim = ClaimFactory()
-    with pytest.raises(IntegrityError):
+    with pytest.raises(IntegrityError), published_directly():
         Claim.objects.filter(pk=claim.pk).update(
             confidence_override=Confidence.CONFIRMED, confidence_override_reason=""
         )
@@ -205,5 +213,5 @@ def test_an_override_needs_a_reason():
 @pytest.mark.django_db
 def test_a_citation_stance_outside_the_vocabulary_is_refused():
     citation = CitationFactory(claim=ClaimFactory(cite=False))
-    with pytest.raises(IntegrityError):
+    with pytest.raises(IntegrityError), published_directly():
         Citation.objects.filter(pk=citation.pk).update(stance="agrees")

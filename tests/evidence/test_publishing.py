@@ -8,7 +8,7 @@ from editorial.models import Change, Update
 from evidence.models import Citation, Claim, Confidence, Source
 from hub.models import Status
 from tests.conftest import publish
-from tests.factories import ClaimFactory, SourceFactory
+from tests.factories import ClaimFactory, SourceFactory, published_directly
 
 pytestmark = pytest.mark.django_db
 
@@ -39,15 +39,16 @@ def test_a_second_independent_citation_raises_the_grade_and_the_changelog_says_s
 
 def test_withdrawing_the_corroborating_citation_lowers_the_grade(editor):
     claim = ClaimFactory(cite=SourceFactory(publisher="Monitor A"))
-    second = Citation.objects.create(
-        public_id="CIT8000",
-        claim=claim,
-        source=SourceFactory(publisher="Paper B"),
-        locator="p. 1",
-        status=Status.PUBLISHED,
-        last_update=1,
-    )
-    Claim.objects.filter(pk=claim.pk).update(confidence=Confidence.CONFIRMED)
+    with published_directly():
+        second = Citation.objects.create(
+            public_id="CIT8000",
+            claim=claim,
+            source=SourceFactory(publisher="Paper B"),
+            locator="p. 1",
+            status=Status.PUBLISHED,
+            last_update=1,
+        )
+        Claim.objects.filter(pk=claim.pk).update(confidence=Confidence.CONFIRMED)
     update = publish(staging.stage_withdrawal(record=second, reason="Misread", user=editor))
     claim.refresh_from_db()
     assert claim.confidence == Confidence.SINGLE_SOURCE
@@ -118,15 +119,16 @@ def test_changing_a_sources_derivation_regrades_the_claims_citing_it(editor):
     first = SourceFactory(publisher="Monitor A")
     second = SourceFactory(publisher="Paper B")
     claim = ClaimFactory(cite=first)
-    Citation.objects.create(
-        public_id="CIT8001",
-        claim=claim,
-        source=second,
-        locator="p. 1",
-        status=Status.PUBLISHED,
-        last_update=1,
-    )
-    Claim.objects.filter(pk=claim.pk).update(confidence=Confidence.CONFIRMED)
+    with published_directly():
+        Citation.objects.create(
+            public_id="CIT8001",
+            claim=claim,
+            source=second,
+            locator="p. 1",
+            status=Status.PUBLISHED,
+            last_update=1,
+        )
+        Claim.objects.filter(pk=claim.pk).update(confidence=Confidence.CONFIRMED)
     publish(
         staging.stage_edit(record=second, fields={"derived_from": [first.public_id]}, user=editor)
     )

@@ -13,7 +13,7 @@ from django.utils.html import strip_tags
 from editorial import corrections, publishing, staging
 from evidence.models import Claim, Confidence
 from evidence.reply import ReplyStatus
-from tests.factories import ClaimFactory, FirmFactory
+from tests.factories import ClaimFactory, FirmFactory, published_directly
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.now().date()
@@ -111,7 +111,7 @@ def test_the_claims_csv_has_reply_status_and_reply_date(client, claims):
 
 def test_a_deadline_before_the_contact_is_refused():
     claim = ClaimFactory()
-    with pytest.raises(IntegrityError):
+    with pytest.raises(IntegrityError), published_directly():
         Claim.objects.filter(pk=claim.pk).update(
             reply_contacted_on=TODAY, reply_deadline=TODAY - DAY
         )

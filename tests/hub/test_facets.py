@@ -19,6 +19,7 @@ from tests.factories import (
     SectorFactory,
     SiteFactory,
     SourceFactory,
+    published_directly,
 )
 
 SELECT = re.compile(r'<select name="(\w+)"[^>]*>(.*?)</select>', re.DOTALL)
@@ -49,9 +50,10 @@ def build():
     f1 = FirmFactory(public_id="F9001", stage=1)
     f2 = FirmFactory(public_id="F9002", stage=2)
     f3 = FirmFactory(public_id="F9003", stage=1)
-    f1.sectors.add(mining, telecom)
-    f2.sectors.add(mining)
-    f3.sectors.add(telecom)
+    with published_directly():
+        f1.sectors.add(mining, telecom)
+        f2.sectors.add(mining)
+        f3.sectors.add(telecom)
     s1 = SiteFactory(public_id="S9001", kind="coal_mine", region="luhansk")
     s2 = SiteFactory(public_id="S9002", kind="port", region="donetsk")
     rows = [
@@ -129,10 +131,11 @@ def test_firm_facets_counted_together_or_alone_count_what_choosing_them_gives(cl
     DesignationFactory(firm=Firm.objects.get(public_id="F9001"))
     # "Yes" only with a published claim: F9002 has one, F9003's True rests on none.
     presence = ClaimFactory(claim_type="presence")
-    Firm.objects.filter(public_id="F9002").update(
-        european_presence=True, european_presence_claim=presence, ownership="central_soe"
-    )
-    Firm.objects.filter(public_id="F9003").update(european_presence=True, country="HK")
+    with published_directly():
+        Firm.objects.filter(public_id="F9002").update(
+            european_presence=True, european_presence_claim=presence, ownership="central_soe"
+        )
+        Firm.objects.filter(public_id="F9003").update(european_presence=True, country="HK")
     counts, checked = assert_facets_match_results(client, "/firms/", params)
     assert checked >= 40
     if not params:

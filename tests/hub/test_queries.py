@@ -14,6 +14,7 @@ from tests.factories import (
     SiteFactory,
     SourceFactory,
     counts_deferred,
+    published_directly,
 )
 
 # The ceilings: measured, then pinned. A change that adds a query per row
@@ -75,7 +76,8 @@ def build(size):
     with counts_deferred():
         for _ in range(size):
             firm = FirmFactory()
-            firm.sectors.add(sector)
+            with published_directly():
+                firm.sectors.add(sector)
             claim = ClaimFactory(
                 firms=[firm, hub_firm], sites=[SiteFactory(), hub_site], cite=hub_source
             )

@@ -18,7 +18,13 @@ from entities.models import Firm, Site
 from evidence.models import Claim, Source
 from hub import search
 from hub.models import Status
-from tests.factories import ClaimFactory, FirmFactory, SiteFactory, SourceFactory
+from tests.factories import (
+    ClaimFactory,
+    FirmFactory,
+    SiteFactory,
+    SourceFactory,
+    published_directly,
+)
 
 POSTGRESQL = connection.vendor == "postgresql"
 
@@ -342,7 +348,8 @@ def test_a_renamed_record_is_found_by_its_new_name_and_not_its_old_one():
         model = type(record)
         assert list(search.matching(model.objects.all(), "qingyuan")) == [record]
         setattr(record, field, "Tongling Cranes")
-        record.save()
+        with published_directly():
+            record.save()
         assert list(search.matching(model.objects.all(), "qingyuan")) == []
         assert list(search.matching(model.objects.all(), "tongling")) == [record]
         assert list(search.matching(model.objects.all(), "tonglin")) == [record]  # a prefix

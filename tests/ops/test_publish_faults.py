@@ -33,6 +33,8 @@ FAULT_POINTS = [
     ("closing the answered correction", 'UPDATE "editorial_correction"', 1),
     ("half-way through writing the data package", 'FROM "entities_site"', 1),
     ("reading the package's last table", 'FROM "entities_sanctionsdesignation"', 1),
+    # Not a statement: the connection is killed as the publish commits.
+    ("committing", "COMMIT", 1),
 ]
 
 
@@ -80,8 +82,19 @@ def publish_in_thread(*, change_ids, key, fault=None):
                         raise OperationalError("injected fault: the database connection was lost")
             return execute(sql, params, many, context)
 
+        def kill_at_commit():
+            fired.append("COMMIT")
+            if connection.vendor == "postgresql":
+                terminate_backend(connection.connection.info.backend_pid)
+            else:
+                raise OperationalError("injected fault: the connection was lost at COMMIT")
+            return commit()
+
         try:
             connection.ensure_connection()
+            if fault is not None and fault[1] == "COMMIT":
+                commit = connection._commit
+                connection._commit = kill_at_commit
             if fault is None:
                 update = publishing.publish_update(
                     change_ids=change_ids, summary="Faulty", idempotency_key=key

@@ -26,7 +26,7 @@ from django.test import Client
 from editorial import staging
 from editorial.models import Correction, Update
 from entities.models import Firm
-from tests.factories import FirmFactory, login_verified
+from tests.factories import FirmFactory, login_verified, published_directly
 from tests.ops import support
 from tests.ops.httpclient import Browser, hidden_field
 
@@ -186,11 +186,14 @@ def test_publishing_on_server_a_refreshes_the_cached_pages_of_both_servers(serve
     assert from_b.header("x-hub-cache") == "hit"
     assert "Old description" in from_b.text
 
-    # Edit the record straight in the database, as nothing ever should: the
-    # cached page does not change, because no update was published.
-    Firm.objects.filter(pk=firm.pk).update(description="Unpublished meddling")
+    # Edit the record straight in the database, as nothing ever should (the
+    # database refuses it outside published_directly): the cached page does
+    # not change, because no update was published.
+    with published_directly():
+        Firm.objects.filter(pk=firm.pk).update(description="Unpublished meddling")
     assert "Old description" in Browser(url_b).get(path).text
-    Firm.objects.filter(pk=firm.pk).update(description="Old description")
+    with published_directly():
+        Firm.objects.filter(pk=firm.pk).update(description="Old description")
 
     change = staging.stage_edit(record=firm, fields={"description": "New description"}, user=None)
     reviewer = Browser(url_a, cookies=staff_cookies("reviewer"))

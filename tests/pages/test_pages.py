@@ -89,7 +89,7 @@ def test_search_finds_names_in_every_script(client, seeded):
 
 def test_a_citation_permalink_leads_to_its_footnote(client, seeded):
     response = client.get("/citations/CIT0001/")
-    assert response.status_code == 302
+    assert response.status_code == 301  # the citation's URL is permanent
     assert response["Location"].endswith("#CIT0001")
 
 
