@@ -83,7 +83,8 @@ class RecordFeed(Feed):
         return f"{change.get_action_display()}: {change.public_id} {change.label} (update {change.update.number})"
 
     def item_description(self, change):
-        fields = ", ".join(entry["field"] for entry in change.diff if "field" in entry)
+        # The changelog's own reader: fields named as the update pages name them.
+        fields = ", ".join(str(row["label"]) for row in change.readable_diff)
         text = f"{change.get_action_display()} in update {change.update.number}"
         text += f" ({change.update.summary})." if change.update.summary else "."
         if fields:

@@ -34,7 +34,7 @@ def test_sany_s_feed_lists_a_change_made_to_its_claim_in_a_publish(client, seede
     titles = entries(client, f"/firms/{sany.public_id}/feed/")
     assert titles[0][0].startswith("Changed: C0015")
     assert f"(update {update.number})" in titles[0][0]
-    assert "Fields: statement." in titles[0][1]
+    assert "Fields: Statement." in titles[0][1]
     # The profile links its feed, for readers and for feed readers.
     profile = client.get(sany.get_absolute_url()).content.decode()
     assert f'href="/firms/{sany.public_id}/feed/"' in profile
