@@ -19,6 +19,7 @@ from tests.factories import (
     SourceFactory,
     correction_form_data,
     login_verified,
+    published_directly,
 )
 
 # One URL of each class the rule refuses.
@@ -138,17 +139,18 @@ STORED_BEFORE = {kind: url for kind, url in REFUSED.items() if len(url) <= 200}
 def test_a_url_stored_before_the_rule_is_shown_as_text_never_as_a_link(url, editor):
     # Stored as data from before the rule would be: straight into the table.
     source = SourceFactory()
-    Source.objects.filter(pk=source.pk).update(url=url, archived_url=url)
     firm = FirmFactory()
-    Firm.objects.filter(pk=firm.pk).update(website=url)
     designation = DesignationFactory(firm=firm, reference="EU 2024/1", source=source)
-    SanctionsDesignation.objects.filter(pk=designation.pk).update(reference_url=url)
     claim = ClaimFactory(firms=[firm], cite=source)
-    Claim.objects.filter(pk=claim.pk).update(
-        firm_response="We deny it.",
-        firm_response_date=datetime.date(2025, 1, 2),
-        firm_response_url=url,
-    )
+    with published_directly():
+        Source.objects.filter(pk=source.pk).update(url=url, archived_url=url)
+        Firm.objects.filter(pk=firm.pk).update(website=url)
+        SanctionsDesignation.objects.filter(pk=designation.pk).update(reference_url=url)
+        Claim.objects.filter(pk=claim.pk).update(
+            firm_response="We deny it.",
+            firm_response_date=datetime.date(2025, 1, 2),
+            firm_response_url=url,
+        )
     correction = Correction.objects.create(
         number=1, what_is_wrong="Wrong.", proposed_fix="Right.", evidence=url, token_hash="h"
     )
