@@ -208,6 +208,7 @@ class Firm(PublicRecord):
         """What the list says of its designations (annotated: with_designation_standing)."""
         return DesignationStanding(self.designation_standing).label
 
+    @property
     def european_presence_shown(self):
         """The published claim that makes the European presence a "Yes", or None: not established."""
         claim = self.european_presence_claim

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 
 from entities.models import Firm
 from hub.models import Status
-from tests.factories import ClaimFactory, FirmFactory, RelationshipFactory
+from tests.factories import ClaimFactory, FirmFactory, RelationshipFactory, published_directly
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,8 @@ def test_a_recorded_yes_with_no_claim_reads_not_established_everywhere(client):
 def test_a_yes_links_the_published_claim_that_supports_it(client):
     claim = ClaimFactory(claim_type="presence", statement="The firm sells in Poland.")
     firm = FirmFactory(european_presence=True, european_presence_claim=claim)
-    claim.firms.add(firm)
+    with published_directly():
+        claim.firms.add(firm)
     profile = client.get(firm.get_absolute_url()).content.decode()
     assert f'Yes, as claim <a href="/claims/{claim.public_id}/" class="id">' in profile
     row = firms_csv(client)[firm.public_id]
@@ -48,7 +49,8 @@ def test_a_withdrawn_supporting_claim_leaves_the_fact_not_established(client):
     firm = FirmFactory(european_presence=True, european_presence_claim=claim)
     claim.status = Status.WITHDRAWN
     claim.withdrawn_reason = "Wrong firm."
-    claim.save()
+    with published_directly():  # as a publish withdrawing it would
+        claim.save()
     assert Firm.objects.get(pk=firm.pk).european_presence_shown is None
     assert "Not established" in client.get(firm.get_absolute_url()).content.decode()
     assert firms_csv(client)[firm.public_id]["european_presence_claim"] == ""
