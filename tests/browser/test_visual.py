@@ -190,11 +190,12 @@ def test_on_a_phone_the_results_come_first_and_no_list_scrolls_sideways(
     page.set_viewport_size({"width": 360, "height": 740})
     page.goto(seeded_history_live.url + "/firms/")
     first = page.locator("table.records tbody tr").first
-    assert first.bounding_box()["y"] < 740  # within the first screen
+    top = first.bounding_box()["y"]
+    assert top < 740, top  # within the first screen
     expect(page.locator(".filter-panel > summary")).to_have_text("Filter (0 active)")
     expect(page.locator("#id_stage")).to_be_hidden()
-    # The card shows the name, stage, sanctions and claim count, all in view.
-    for label in ("Stage", "Sanctions", "Claims"):
+    # The card shows the name, stage, designations and claim count, all in view.
+    for label in ("Stage", "Designations", "Claims"):
         cell = first.locator(f'td[data-label="{label}"]')
         box = cell.bounding_box()
         assert box["x"] >= 0, label
