@@ -248,9 +248,10 @@ def _han_match(spec, form):
     if HAN_RUN.fullmatch(form):
         # Chinese has neither case nor accents: the statement as written.
         check = Contains(F(spec.texts[0]), form, fold_text=False)
-    else:
-        check = Contains(folded(spec.name_fields), form)
-    return Q(holds) & Q(check)
+        return Q(holds) & Q(check)
+    # Each part apart: the query's spaces are collapsed, the statement's are not.
+    text = folded(spec.name_fields)
+    return Q(holds) & Q.create([Q(Contains(text, part)) for part in form.split()])
 
 
 def _any_of(model, parts):

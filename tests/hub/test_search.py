@@ -10,7 +10,7 @@ import re
 
 import pytest
 from django.db import connection
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from editorial import publishing, staging
@@ -295,6 +295,8 @@ def test_one_or_two_chinese_characters_find_claims_through_the_index_of_pairs():
     start=st.integers(0, 11),
     size=st.integers(1, 4),
 )
+# A piece holding a run of spaces, which the query collapses to one.
+@example(statement="aaaa一  a", start=4, size=4)
 def test_any_piece_of_a_chinese_statement_finds_its_claim(statement, start, size):
     piece = search.clean_query(statement[start : start + size])
     # Any piece holding a Chinese character finds the claim it was cut from
