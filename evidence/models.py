@@ -21,6 +21,7 @@ from hub.models import (
     PublicRecord,
     format_partial_date,
     public_id_constraint,
+    ukrainian_text,
 )
 
 from .archiving import SourceCheck, SourceSnapshot  # noqa: F401 (models of this app)
@@ -73,13 +74,7 @@ class Source(PublicRecord):
         _("reliability grade"), max_length=1, choices=Reliability.choices
     )
     description = models.TextField(_("description"), blank=True)
-    description_uk = models.TextField(
-        _("description (Ukrainian)"),
-        blank=True,
-        help_text=_(
-            "The hub's Ukrainian text; empty shows the English, marked as not yet translated."
-        ),
-    )
+    description_uk = ukrainian_text(_("description (Ukrainian)"))
     # The hub's own briefings and reports: shown as such on every footnote, and
     # never counted as independent corroboration (evidence.confidence).
     hub_publication = models.BooleanField(
@@ -197,13 +192,7 @@ class Claim(PublicRecord):
     Confidence = Confidence
 
     statement = models.TextField(_("statement"))
-    statement_uk = models.TextField(
-        _("statement (Ukrainian)"),
-        blank=True,
-        help_text=_(
-            "The hub's Ukrainian text; empty shows the English, marked as not yet translated."
-        ),
-    )
+    statement_uk = ukrainian_text(_("statement (Ukrainian)"))
     claim_type = models.CharField(_("type"), max_length=20, choices=Type.choices)
     firms = models.ManyToManyField("entities.Firm", related_name="claims", blank=True)
     sites = models.ManyToManyField("entities.Site", related_name="claims", blank=True)
@@ -416,13 +405,7 @@ class Citation(PublicRecord):
         help_text=_("The hub's translation, when the quote is not in Ukrainian."),
     )
     note = models.TextField(_("note"), blank=True)
-    note_uk = models.TextField(
-        _("note (Ukrainian)"),
-        blank=True,
-        help_text=_(
-            "The hub's Ukrainian text; empty shows the English, marked as not yet translated."
-        ),
-    )
+    note_uk = ukrainian_text(_("note (Ukrainian)"))
     stance = models.CharField(
         _("stance"),
         max_length=10,

@@ -44,6 +44,17 @@ class DatePrecision(models.TextChoices):
 LOWERCASE_MONTH_LANGUAGES = {"uk"}
 
 
+def ukrainian_text(verbose_name):
+    """The hub's Ukrainian text beside an English field (`<field>_uk`), read by `{% translated %}`."""
+    return models.TextField(
+        verbose_name,
+        blank=True,
+        help_text=_(
+            "The hub's Ukrainian text; empty shows the English, marked as not yet translated."
+        ),
+    )
+
+
 def format_partial_date(value, precision):
     """Render a date only as precisely as it is known, in the active language.
 

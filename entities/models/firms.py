@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from hub.models import (
     PublicRecord,
     public_id_constraint,
+    ukrainian_text,
 )
 from hub.text import TextRules
 
@@ -123,13 +124,7 @@ class Firm(PublicRecord):
         help_text=_("Empty when unknown."),
     )
     european_presence_note = models.TextField(_("European presence, details"), blank=True)
-    european_presence_note_uk = models.TextField(
-        _("European presence, details (Ukrainian)"),
-        blank=True,
-        help_text=_(
-            "The hub's Ukrainian text; empty shows the English, marked as not yet translated."
-        ),
-    )
+    european_presence_note_uk = ukrainian_text(_("European presence, details (Ukrainian)"))
     # Readers see "Yes" only with this claim, published (european_presence_shown);
     # without one a recorded True still reads "Not established".
     european_presence_claim = models.ForeignKey(
@@ -141,13 +136,7 @@ class Firm(PublicRecord):
         verbose_name=_("claim supporting the European presence"),
     )
     description = models.TextField(_("description"), blank=True)
-    description_uk = models.TextField(
-        _("description (Ukrainian)"),
-        blank=True,
-        help_text=_(
-            "The hub's Ukrainian text; empty shows the English, marked as not yet translated."
-        ),
-    )
+    description_uk = ukrainian_text(_("description (Ukrainian)"))
     # Derived, never edited: the firm's published claims, written with its claim
     # facts (derived.firm_facts), so that the list shows and sorts by it at any size.
     claim_count = models.PositiveIntegerField(default=0, editable=False)

@@ -9,6 +9,7 @@ from hub.models import (
     PublicRecord,
     format_partial_date,
     public_id_constraint,
+    ukrainian_text,
 )
 
 from ..querysets import RelationshipQuerySet
@@ -44,13 +45,7 @@ class Relationship(PublicRecord):
     target_firm = models.ForeignKey(Firm, on_delete=models.PROTECT, related_name="relationships_in")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     description = models.TextField(_("description"), blank=True)
-    description_uk = models.TextField(
-        _("description (Ukrainian)"),
-        blank=True,
-        help_text=_(
-            "The hub's Ukrainian text; empty shows the English, marked as not yet translated."
-        ),
-    )
+    description_uk = ukrainian_text(_("description (Ukrainian)"))
     start_date = models.DateField(_("from"), null=True, blank=True)
     start_precision = models.CharField(
         max_length=5, choices=DatePrecision.choices, default=DatePrecision.DAY

@@ -13,6 +13,7 @@ from hub.models import (
     PublicRecord,
     format_partial_date,
     public_id_constraint,
+    ukrainian_text,
 )
 
 from .. import places
@@ -140,13 +141,7 @@ class Site(PublicRecord):
         help_text=_("Set when one record stands for many similar installations."),
     )
     description = models.TextField(_("description"), blank=True)
-    description_uk = models.TextField(
-        _("description (Ukrainian)"),
-        blank=True,
-        help_text=_(
-            "The hub's Ukrainian text; empty shows the English, marked as not yet translated."
-        ),
-    )
+    description_uk = ukrainian_text(_("description (Ukrainian)"))
     # Derived, never edited: the published claims it has, written when an update
     # changes them (derived.claim_counts), so that the list sorts by it at any size.
     claim_count = models.PositiveIntegerField(default=0, editable=False)
