@@ -76,6 +76,26 @@ def flush_empties_public_tables():
         yield
 
 
+@pytest.fixture(scope="module")
+def seed_history(django_db_setup, django_db_blocker):
+    """The whole shipped seed history (update 1 and seeds/updates/), loaded once per module.
+
+    Replaying the history takes seconds, and the tests of the seed data only
+    read it: they share one load, inside a transaction rolled back when the
+    module ends, as Django's setUpTestData does. Each test still runs in a
+    savepoint of its own (the `db` fixture), so what one test writes is gone
+    before the next. A module that uses it must not hold tests that expect an
+    empty database. Gives what load_seeds printed.
+    """
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        out = io.StringIO()
+        call_command("load_seeds", stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
 def seeded(db):
     """Update 1 of the seed dataset: the table files of seeds/.

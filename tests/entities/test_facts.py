@@ -4,7 +4,6 @@ import csv
 import io
 
 import pytest
-from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
 from entities.models import Firm
@@ -61,17 +60,6 @@ def test_the_database_refuses_a_supporting_claim_on_anything_but_yes(value):
     claim = ClaimFactory()
     with pytest.raises(IntegrityError), transaction.atomic():
         FirmFactory(european_presence=value, european_presence_claim=claim)
-
-
-def test_the_seed_history_leaves_no_european_presence_resting_on_no_claim():
-    call_command("load_seeds", stdout=io.StringIO())
-    for firm in Firm.objects.public().select_related("european_presence_claim"):
-        if firm.european_presence:
-            assert firm.european_presence_shown is not None, firm.public_id
-    for public_id in ("F0001", "F0002", "F0003", "F0004"):
-        firm = Firm.objects.get(public_id=public_id)
-        assert firm.european_presence is None
-        assert firm.european_presence_note.startswith("Not established by a claim yet.")
 
 
 def test_a_firm_with_no_claim_of_its_own_is_shown_as_a_related_organisation(client):
