@@ -24,6 +24,7 @@ from django.utils.hashable import make_hashable
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from .constraint_checks import OneQueryChecks
 from .text import TextRules
 
 
@@ -114,7 +115,7 @@ class PublicRecordQuerySet(models.QuerySet):
         return self.filter(status__in=[Status.PUBLISHED, Status.WITHDRAWN])
 
 
-class PublicRecord(TextRules):
+class PublicRecord(OneQueryChecks, TextRules):
     """Abstract base: a stable public identifier, a status and its history."""
 
     # Subclasses set the letter(s) their identifiers start with, e.g. "F".
