@@ -69,6 +69,9 @@ def test_a_quote_s_ukrainian_translation_is_shown_on_ukrainian_pages(client):
     )
     assert '<q lang="uk">SANY постачала обладнання.</q>' in uk(client, claim.get_absolute_url())
     assert '<q lang="en">SANY supplied the equipment.</q>' in en(client, claim.get_absolute_url())
+    # The source's page lists the same quote with the same translation.
+    assert '<q lang="uk">SANY постачала обладнання.</q>' in uk(client, source.get_absolute_url())
+    assert '<q lang="en">SANY supplied the equipment.</q>' in en(client, source.get_absolute_url())
 
 
 def test_the_downloads_carry_both_languages(client):
