@@ -4,10 +4,13 @@ from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse, reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from entities.models import Firm, Site
 from hub.models import Status
 
+from . import staging
 from .models import Change, Update
 
 
@@ -37,12 +40,35 @@ class UpdatesFeed(Feed):
         return item.published_at
 
 
+def _claim_labels_in_ukrainian(changes):
+    """{change: its claim's label with the Ukrainian statement} where that label still holds.
+
+    A change stores the claim's English label as it was then ("C0015: SANY
+    supplied..."); the Ukrainian statement stands in for it only while the
+    English one is still the same text, so that an old change never shows a
+    later wording.
+    """
+    from evidence.models import Claim
+
+    claim_type = ContentType.objects.get_for_model(Claim)
+    ids = [change.object_id for change in changes if change.content_type_id == claim_type.pk]
+    claims = Claim.objects.filter(pk__in=ids).exclude(statement_uk="").in_bulk()
+    labels = {}
+    for change in changes:
+        claim = claims.get(change.object_id) if change.content_type_id == claim_type.pk else None
+        if claim is not None and staging.stored_label(claim) == change.label:
+            labels[change.pk] = f"{claim.public_id}: {claim.statement_uk[:80]}"
+    return labels
+
+
 class RecordFeed(Feed):
     """An Atom feed of one firm or site: its claims added, changed and withdrawn, and its own changes.
 
     Read from the published changelog (Change rows of published updates), so
     a journalist following a firm sees each update that touched its evidence,
-    newest first, with the fields that changed.
+    newest first, with the fields that changed. In the reader's language (the
+    language cookie or Accept-Language, as every page): in Ukrainian, a claim
+    is named by the hub's Ukrainian statement where there is one.
     """
 
     feed_type = Atom1Feed
@@ -57,13 +83,15 @@ class RecordFeed(Feed):
         return record
 
     def title(self, record):
-        return f"TOT Insights Hub: {record} ({record.public_id})"
+        return _("TOT Insights Hub: %(name)s (%(id)s)") % {"name": record, "id": record.public_id}
 
     def link(self, record):
         return record.get_absolute_url()
 
     def subtitle(self, record):
-        return f"Claims about {record} added, changed and withdrawn, update by update."
+        return _("Claims about %(name)s added, changed and withdrawn, update by update.") % {
+            "name": record
+        }
 
     def items(self, record):
         from evidence.models import Claim
@@ -73,24 +101,41 @@ class RecordFeed(Feed):
         about = Q(content_type=types[Claim], object_id__in=claims.values("pk")) | Q(
             content_type=types[self.model], object_id=record.pk
         )
-        return (
+        changes = list(
             Change.objects.filter(about, state=Change.State.PUBLISHED)
             .select_related("update")
             .order_by("-update__number", "-pk")[: self.ITEMS]
         )
+        # On the rows, not the feed: one feed object serves every request.
+        labels = {}
+        if (get_language() or "").split("-")[0] == "uk":
+            labels = _claim_labels_in_ukrainian(changes)
+        for change in changes:
+            change.feed_label = labels.get(change.pk, change.label)
+        return changes
 
     def item_title(self, change):
-        return f"{change.get_action_display()}: {change.public_id} {change.label} (update {change.update.number})"
+        return _("%(action)s: %(id)s %(label)s (update %(number)s)") % {
+            "action": change.get_action_display(),
+            "id": change.public_id,
+            "label": change.feed_label,
+            "number": change.update.number,
+        }
 
     def item_description(self, change):
         # The changelog's own reader: fields named as the update pages name them.
+        # (An update's summary and a withdrawal's reason are the staff's, in English.)
         fields = ", ".join(str(row["label"]) for row in change.readable_diff)
-        text = f"{change.get_action_display()} in update {change.update.number}"
+        number = change.update.number
+        text = _("%(action)s in update %(number)s") % {
+            "action": change.get_action_display(),
+            "number": number,
+        }
         text += f" ({change.update.summary})." if change.update.summary else "."
         if fields:
-            text += f" Fields: {fields}."
+            text += " " + _("Fields: %(fields)s.") % {"fields": fields}
         if change.reason:
-            text += f" Reason: {change.reason}"
+            text += " " + _("Reason: %(reason)s") % {"reason": change.reason}
         return text
 
     def item_link(self, change):

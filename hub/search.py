@@ -13,6 +13,9 @@ PostgreSQL (production)
       the ``simple`` configuration (no stemming: the names are in four
       languages), every word of the query matched as a prefix;
     * ``unaccent`` and ``lower`` on both sides (``hub_search_fold``);
+    * the hub's Ukrainian text (a claim's ``statement_uk``, the others'
+      ``description_uk``) weighs as the English beside it (migration 0006):
+      a Ukrainian word of a statement finds its claim, on both backends;
     * a substring match on the names (``LIKE``), which also finds Chinese
       names, written without spaces between words;
     * trigram word similarity (``pg_trgm``) on the names, for misspellings
@@ -152,24 +155,26 @@ SPECS = {
     "entities.Firm": Spec(
         names=("name_en", "name_zh", "name_ru", "name_uk", "short_name"),
         aliases=("aliases", "ticker", "latin_names"),
-        texts=("description",),
+        texts=("description", "description_uk"),
     ),
     "entities.Site": Spec(
         names=("name_en", "name_uk", "name_ru"),
         aliases=("aliases", "locality", "latin_names"),
-        texts=("description",),
+        texts=("description", "description_uk"),
     ),
     # A claim's statement is found by substring too, but not by similarity.
     "evidence.Claim": Spec(
         names=("public_id",),
-        texts=("statement",),
+        texts=("statement", "statement_uk"),
         extra=("firm_response",),
         fuzzy=False,
         substring=("public_id", "statement"),
         large=True,
     ),
     "evidence.Source": Spec(
-        names=("title",), aliases=("publisher", "author"), texts=("description",)
+        names=("title",),
+        aliases=("publisher", "author"),
+        texts=("description", "description_uk"),
     ),
 }
 

@@ -10,6 +10,7 @@ Python from the rows already read (escape, then mark).
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from . import search
@@ -85,8 +86,25 @@ def name_details(record, names, terms):
     return details
 
 
+def reader_text(record, field_name, terms):
+    """The English `field_name` or its Ukrainian twin (``<field>_uk``), whichever a hit shows.
+
+    The one in the reader's language when it holds the query (or nothing
+    does), else the other language's when that one holds it: a hit shows the
+    words that found it.
+    """
+    english = getattr(record, field_name, "") or ""
+    ukrainian = getattr(record, f"{field_name}_uk", "") or ""
+    texts = [english, ukrainian]
+    if (get_language() or "").split("-")[0] == "uk":
+        texts.reverse()
+    texts = [text for text in texts if text]
+    held = [text for text in texts if search.holds_term(text, terms)]
+    return (held or texts or [""])[0]
+
+
 def text_detail(record, field_name, label, terms):
-    value = getattr(record, field_name, "") or ""
+    value = reader_text(record, field_name, terms)
     if search.holds_term(value, terms):
         return [(label, search.highlight(value, terms, SNIPPET_WIDTH), "")]
     return []
@@ -112,7 +130,7 @@ def site_hit(site, terms):
 
 def claim_hit(claim, terms):
     # A claim is its statement: the link is the statement, cut around the first hit.
-    title = search.highlight(claim.statement, terms, SNIPPET_WIDTH)
+    title = search.highlight(reader_text(claim, "statement", terms), terms, SNIPPET_WIDTH)
     details = text_detail(claim, "firm_response", _("The firm's response"), terms)
     return Hit(claim.get_absolute_url(), claim.public_id, title, details)
 

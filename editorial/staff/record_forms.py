@@ -241,7 +241,16 @@ NEW_SOURCE_FIELDS = [
     "reliability",
     "archive_exemption",
 ]
-CITATION_FIELDS = ["locator", "quote", "quote_translation", "stance", "note"]
+# Both languages of the hub's own text: the English and the Ukrainian twin.
+CITATION_FIELDS = [
+    "locator",
+    "quote",
+    "quote_translation",
+    "quote_translation_uk",
+    "stance",
+    "note",
+    "note_uk",
+]
 
 
 def citation_form(*args, **kwargs):

@@ -56,3 +56,36 @@ def test_a_withdrawn_claim_shows_in_its_site_s_feed_and_not_in_another_s(client,
 def test_a_feed_of_an_unknown_or_draft_record_is_not_found(client):
     assert client.get("/firms/F9999999/feed/").status_code == 404
     assert client.get("/sites/S0000/feed/").status_code == 404
+
+
+def test_a_feed_read_in_ukrainian_names_a_claim_by_its_ukrainian_statement(client):
+    from tests.factories import ClaimFactory, FirmFactory
+
+    firm = FirmFactory()
+    claim = ClaimFactory(
+        firms=[firm], statement="The firm supplied cranes.", statement_uk="Фірма постачала крани."
+    )
+    other = ClaimFactory(firms=[firm], statement="The firm opened an office.")
+    changes = [
+        staging.stage_edit(record=record, fields={"date_precision": "month"}, user=None)
+        for record in (claim, other)
+    ]
+    update = publish(*changes, summary="Dates to the month")
+    url = f"/firms/{firm.public_id}/feed/"
+    response = client.get(url, HTTP_ACCEPT_LANGUAGE="uk")
+    assert 'xml:lang="uk"' in response.content.decode()
+    feed = ET.fromstring(response.content)
+    uk = {
+        entry.findtext(f"{ATOM}title"): entry.findtext(f"{ATOM}summary")
+        for entry in feed.iter(f"{ATOM}entry")
+    }
+    title = f"Змінено: {claim.public_id} {claim.public_id}: Фірма постачала крани. (оновлення {update.number})"
+    assert title in uk
+    assert uk[title].startswith(f"Змінено в оновленні {update.number} (Dates to the month).")
+    # A claim not yet translated keeps its English label; the English feed is unchanged.
+    assert any(f"{other.public_id}: The firm opened an office." in t for t in uk)
+    titles = [title for title, _ in entries(client, url)]
+    assert (
+        f"Changed: {claim.public_id} {claim.public_id}: The firm supplied cranes. (update {update.number})"
+        in titles
+    )

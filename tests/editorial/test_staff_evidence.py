@@ -200,6 +200,33 @@ def test_a_relationship_is_given_a_citation_from_its_stage_page(editor):
     assert (citation.relationship, citation.source, citation.claim) == (relationship, source, None)
 
 
+def test_a_citation_is_staged_with_its_text_in_both_languages(editor):
+    relationship = RelationshipFactory()
+    source = SourceFactory(title="Shareholder register", language="ru")
+    url = reverse("editorial:staff_stage", args=[relationship.public_id])
+    page = client_for(editor).get(url).content.decode()
+    for name in ("quote_translation", "quote_translation_uk", "note", "note_uk"):
+        assert f'name="citation-{name}"' in page, name
+    data = cite_data(
+        **{
+            "cite-source": source.public_id,
+            "citation-quote_translation_uk": "поставлені 2024 року",
+            "citation-note": "The register's own wording.",
+            "citation-note_uk": "Власне формулювання реєстру.",
+        }
+    )
+    assert client_for(editor).post(url, data).status_code == 302
+    citation = Citation.objects.get(status=Status.DRAFT)
+    assert (citation.quote_translation, citation.quote_translation_uk) == (
+        "delivered in 2024",
+        "поставлені 2024 року",
+    )
+    assert (citation.note, citation.note_uk) == (
+        "The register's own wording.",
+        "Власне формулювання реєстру.",
+    )
+
+
 def test_evidence_is_not_staged_for_a_correction_that_is_not_accepted(claim, editor):
     correction, _ = corrections.submit_correction(target=claim, what_is_wrong="x", proposed_fix="y")
     url = reverse("editorial:staff_stage", args=[claim.public_id])

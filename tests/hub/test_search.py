@@ -147,6 +147,32 @@ def test_every_word_must_match(client):
     assert len(found(client, "hengtai", "firms")) == 2
 
 
+@pytest.mark.django_db
+def test_a_ukrainian_word_of_the_hub_s_text_finds_its_record(client):
+    claim = ClaimFactory(
+        statement="The quarry gained a crushed-stone line.",
+        statement_uk="Кар'єр отримав лінію з переробки щебеню.",
+    )
+    ClaimFactory(statement="Another quarry was idle.", statement_uk="Інший кар'єр стояв.")
+    firm = FirmFactory(description="Maker of cranes.", description_uk="Виробник баштових кранів.")
+    source = SourceFactory(description="A customs register.", description_uk="Митний реєстр.")
+    # A word of the Ukrainian text, in any case, and the start of one (a prefix).
+    for query in ["щебеню", "ЩЕБЕНЮ", "переробки щебеню", "щебен"]:
+        assert found(client, query, "claims") == [claim.public_id], query
+        assert list_count(client, "/claims/", query) == 1, query
+    assert found(client, "баштових", "firms") == [firm.public_id]
+    assert found(client, "митний", "sources") == [source.public_id]
+    # The hit shows the text that holds the query, marked, in either interface.
+    for language in ("en", "uk"):
+        body = client.get(
+            "/search/", {"q": "щебеню"}, HTTP_ACCEPT_LANGUAGE=language
+        ).content.decode()
+        assert "лінію з переробки <mark>щебеню</mark>" in body, language
+    # An English query still shows the English statement, even in Ukrainian.
+    body = client.get("/search/", {"q": "crushed"}, HTTP_ACCEPT_LANGUAGE="uk").content.decode()
+    assert "The quarry gained a <mark>crushed</mark>-stone line." in body
+
+
 HOSTILE = [
     "",
     "   ",
@@ -389,7 +415,7 @@ def test_the_search_columns_are_generated_by_postgresql_and_absent_on_sqlite():
 
 def test_the_migrations_index_the_columns_the_engine_searches():
     # Each table as the latest search migration that indexes it left it.
-    tables = importlib.import_module("hub.migrations.0003_stored_search_columns").TABLES
+    tables = importlib.import_module("hub.migrations.0006_search_ukrainian_text").TABLES
     for model, table in INDEXED:
         spec = search.spec_for(model)
         weights, names = tables[table]
