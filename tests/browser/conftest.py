@@ -1,7 +1,9 @@
 """Real-browser tests: Playwright driving Debian's Chromium (never a downloaded browser)."""
 
 import io
+import itertools
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -73,29 +75,94 @@ def page(browser):
     context.close()
 
 
+# The apps whose rows load_seeds writes (records, updates and their changes,
+# corrections, stored counts); the staff groups and content types come from
+# the migrations and are restored by the serialized rollback.
+SEED_APPS = ["entities", "evidence", "editorial", "derived"]
+_seed_copies = {}
+
+
+def load_seed_state(*, history, downloads_root, tmp_path_factory):
+    """The seed data (update 1, or its whole history) in the database and its packages on disk.
+
+    Replaying the seeds publishes each update through staging and publishing,
+    seconds a test; the browser tests only need the state it leaves. The first
+    test of a worker replays them and keeps a copy (dumpdata and the package
+    folder); the next ones load the copy, written as publishing would write it.
+    """
+
+    key = "history" if history else "tables"
+    copy = _seed_copies.get(key)
+    if copy is None:
+        call_command("load_seeds", tables_only=not history, stdout=io.StringIO())
+        copy = tmp_path_factory.mktemp(f"seeds-{key}")
+        call_command("dumpdata", *SEED_APPS, output=str(copy / "data.json"), verbosity=0)
+        shutil.copytree(downloads_root, copy / "downloads")
+        _seed_copies[key] = copy
+        return
+    restore(copy / "data.json")
+    shutil.copytree(copy / "downloads", downloads_root, dirs_exist_ok=True)
+
+
+def restore(path):
+    """Write the rows of a dumpdata file as publishing wrote them.
+
+    The database takes a published change only inside the publish of its own
+    update (editorial.immutability), so the changes go in under their update's
+    number, the other rows under a publish of no number. The foreign keys are
+    checked at commit, so the order of the rows does not matter.
+    """
+    from django.core.management.color import no_style
+    from django.core.serializers import deserialize
+    from django.db import connection, transaction
+
+    from editorial import immutability
+    from editorial.models import Change, Update
+
+    rows = list(deserialize("json", path.read_text()))
+    numbers = {row.object.pk: row.object.number for row in rows if isinstance(row.object, Update)}
+
+    def mark(row):
+        return numbers[row.object.update_id] if isinstance(row.object, Change) else 0
+
+    with transaction.atomic():
+        for number, group in itertools.groupby(sorted(rows, key=mark), key=mark):
+            with immutability.publishing(number):
+                for row in group:
+                    row.save()
+        # The next record a test makes must not take a restored row's key.
+        with connection.cursor() as cursor:
+            models = {type(row.object) for row in rows}
+            for statement in connection.ops.sequence_reset_sql(no_style(), models):
+                cursor.execute(statement)
+
+
+def live_server_for_browsers(settings):
+    """A browser fills the correction form faster than a person, and every test posts from 127.0.0.1."""
+    settings.HUB_FORM_MIN_SECONDS = 0
+    settings.HUB_CORRECTION_RATES = ["1000/m"]
+
+
 @pytest.fixture
-def seeded_live(transactional_db, live_server, settings):
-    """The seed data behind a live server.
+def seeded_live(transactional_db, live_server, settings, downloads_root, tmp_path_factory):
+    """Update 1 of the seed data behind a live server (tests/conftest.py, `seeded`, says why update 1).
 
     The test modules mark their tests transactional with serialized rollback
     (tests/conftest.py says why), so the migrations' staff groups are there.
     Requested through a fixture instead, the rollback can be missed: pytest-django's
     live-server helper sets the database up before this fixture is seen.
-    A browser fills the correction form faster than a person, and every test
-    posts from 127.0.0.1: no minimum form age, a high rate.
     """
-    settings.HUB_FORM_MIN_SECONDS = 0
-    settings.HUB_CORRECTION_RATES = ["1000/m"]
-    # Update 1, which never changes (tests/conftest.py, `seeded`, says why).
-    call_command("load_seeds", tables_only=True, stdout=io.StringIO())
+    live_server_for_browsers(settings)
+    load_seed_state(history=False, downloads_root=downloads_root, tmp_path_factory=tmp_path_factory)
     return live_server
 
 
 @pytest.fixture
-def seeded_history_live(seeded_live):
+def seeded_history_live(transactional_db, live_server, settings, downloads_root, tmp_path_factory):
     """The whole seed history behind a live server: update 1 and seeds/updates/."""
-    call_command("load_seeds", stdout=io.StringIO())
-    return seeded_live
+    live_server_for_browsers(settings)
+    load_seed_state(history=True, downloads_root=downloads_root, tmp_path_factory=tmp_path_factory)
+    return live_server
 
 
 @pytest.fixture

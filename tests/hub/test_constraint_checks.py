@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import models
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from entities.models import Firm, Site
@@ -112,6 +112,8 @@ def test_all_check_constraints_of_a_claim_cost_one_query(django_assert_num_queri
         claim.validate_constraints()
 
 
+# The space is small (eight fields of a few values each): sixty cases cover its kinds.
+@settings(max_examples=60)
 @given(
     figure_low=st.none() | st.integers(-5, 5),
     figure_high=st.none() | st.integers(-5, 5),
