@@ -25,6 +25,7 @@ from tests.factories import (
     RelationshipFactory,
     SiteFactory,
     SourceFactory,
+    counts_deferred,
     published_directly,
 )
 
@@ -60,38 +61,39 @@ def sql_csv(table, queryset):
 @pytest.fixture
 def hostile_records():
     """Published records whose text cells hold every hostile value, and a few that stay private."""
-    firms = [FirmFactory(name_en=f"Firm {i}") for i in range(3)]
-    sites = [SiteFactory(name_en=f"Site {i}") for i in range(2)]
-    shared_source = SourceFactory(title='=HYPERLINK("http://evil")', publisher="-Agency")
-    for i, text in enumerate(HOSTILE):
-        claim = ClaimFactory(
-            statement=text or "A statement",
-            figure_unit=text,
-            figure_low=[None, Decimal("8.50"), Decimal("0"), Decimal("6000")][i % 4],
-            figure_high=[None, Decimal("15.00"), Decimal("0.25"), Decimal("6000")][i % 4],
-            firm_response=text,
-            firm_response_date=datetime.date(2025, 2, 3) if i % 2 else None,
-            date_start=datetime.date(2000 + i, 1 + i % 12, 1) if i % 3 else None,
-            region=["luhansk", "donetsk", "crimea"][i % 3],
-            stage=1 + i % 3,
-            firms=firms[: 1 + i % 3],
-            sites=sites[: i % 3],
-            cite=shared_source,
+    with counts_deferred():  # the stored counts once, not per record
+        firms = [FirmFactory(name_en=f"Firm {i}") for i in range(3)]
+        sites = [SiteFactory(name_en=f"Site {i}") for i in range(2)]
+        shared_source = SourceFactory(title='=HYPERLINK("http://evil")', publisher="-Agency")
+        for i, text in enumerate(HOSTILE):
+            claim = ClaimFactory(
+                statement=text or "A statement",
+                figure_unit=text,
+                figure_low=[None, Decimal("8.50"), Decimal("0"), Decimal("6000")][i % 4],
+                figure_high=[None, Decimal("15.00"), Decimal("0.25"), Decimal("6000")][i % 4],
+                firm_response=text,
+                firm_response_date=datetime.date(2025, 2, 3) if i % 2 else None,
+                date_start=datetime.date(2000 + i, 1 + i % 12, 1) if i % 3 else None,
+                region=["luhansk", "donetsk", "crimea"][i % 3],
+                stage=1 + i % 3,
+                firms=firms[: 1 + i % 3],
+                sites=sites[: i % 3],
+                cite=shared_source,
+            )
+            # The same source cited twice is listed once; a second source is listed too.
+            CitationFactory(claim=claim, source=shared_source, locator=text or "p. 1", quote=text)
+            relay = SourceFactory(title=text or "Title", author=text)
+            with published_directly():
+                relay.derived_from.add(shared_source)  # a row of source_relays, and a relays cell
+            CitationFactory(claim=claim, source=relay)
+        RelationshipFactory(
+            source_firm=firms[0], target_firm=firms[1], description="=cmd|' /C calc'!A0"
         )
-        # The same source cited twice is listed once; a second source is listed too.
-        CitationFactory(claim=claim, source=shared_source, locator=text or "p. 1", quote=text)
-        relay = SourceFactory(title=text or "Title", author=text)
-        with published_directly():
-            relay.derived_from.add(shared_source)  # a row of source_relays, and a relays cell
-        CitationFactory(claim=claim, source=relay)
-    RelationshipFactory(
-        source_firm=firms[0], target_firm=firms[1], description="=cmd|' /C calc'!A0"
-    )
-    DesignationFactory(firm=firms[2], programme="@SUM(1)", reference='"ref", 2')
-    # Private records appear in neither writer.
-    ClaimFactory(status=Status.DRAFT, statement="draft claim", firms=firms[:1])
-    hidden = FirmFactory(status=Status.DRAFT, name_en="Draft firm")
-    ClaimFactory(statement="links a draft firm", firms=[hidden, firms[0]])
+        DesignationFactory(firm=firms[2], programme="@SUM(1)", reference='"ref", 2')
+        # Private records appear in neither writer.
+        ClaimFactory(status=Status.DRAFT, statement="draft claim", firms=firms[:1])
+        hidden = FirmFactory(status=Status.DRAFT, name_en="Draft firm")
+        ClaimFactory(statement="links a draft firm", firms=[hidden, firms[0]])
 
 
 WRITTEN_BY_POSTGRESQL = [
