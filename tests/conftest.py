@@ -88,6 +88,18 @@ def seeded(db):
 
 
 @pytest.fixture
+def small_world(db):
+    """A few firms, sites, sources, graded claims and relationships, published as update 1.
+
+    Made with the factories (tests.factories.small_world says what it holds):
+    tests that need a world to read assert on these records, not on seeds/.
+    """
+    from tests import factories
+
+    return factories.small_world()
+
+
+@pytest.fixture
 def editor(django_user_model):
     """A member of staff in the `editor` group (moderates, stages, imports), named edith."""
     from django.contrib.auth.models import Group
