@@ -301,7 +301,15 @@ def violates(factory, **fields):
 class World(dict):
     """The records of `small_world()` by name, as attributes too (`world.sany`)."""
 
-    __getattr__ = dict.__getitem__
+    def __getattr__(self, name):
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def ids(self):
+        """{name: public id} of its records: for URLs and filters written as templates."""
+        return {name: r.public_id for name, r in self.items() if hasattr(r, "public_id")}
 
 
 def small_world(*, summary="A small world"):
