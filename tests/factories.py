@@ -325,7 +325,8 @@ def small_world(*, summary="A small world"):
       and a dealer whose description mentions SANY; two related organisations
       with no claim of their own (SANY's parent group and an alliance);
     - four sites, one with Ukrainian and Russian names, one in several regions;
-    - seven sources of five kinds, one of them SANY's own filing;
+    - eight sources of five kinds, one of them SANY's own filing, one (daily)
+      whose only claim has other sources too;
     - nine claims of five types, three regions and every stage, graded
       confirmed, reported (single_source), alleged and disputed, one undated;
     - three cited relationships (parent, member, partner).
@@ -420,6 +421,7 @@ def small_world(*, summary="A small world"):
     source(
         "channel", title="A post on a channel", publisher="Channel", kind="media", reliability="D"
     )
+    source("daily", title="Loaders seen again", publisher="Regional Daily", kind="media")
     source(
         "filing",
         title="SANY annual report",
@@ -468,7 +470,7 @@ def small_world(*, summary="A small world"):
     claim(
         "loaders",
         "XCMG loaders work at the Bilorichenska coal mine.",
-        [("news", supports), ("monitor", supports)],
+        [("news", supports), ("monitor", supports), ("daily", supports)],
         firms=[w.xcmg],
         sites=[w.bilorichenska],
         date_start=datetime.date(2025, 3, 1),
@@ -562,5 +564,5 @@ def small_world(*, summary="A small world"):
     )
     for record in w.values():
         record.refresh_from_db()
-    w["update"] = update
+    w["update_1"] = update
     return w
