@@ -327,9 +327,10 @@ def small_world(*, summary="A small world"):
     - four sites, one with Ukrainian and Russian names, one in several regions;
     - eight sources of five kinds, one of them SANY's own filing, one (daily)
       whose only claim has other sources too;
-    - nine claims of five types, three regions and every stage, graded
+    - nine claims of six types, three regions and every stage, graded
       confirmed, reported (single_source), alleged and disputed, one undated;
-    - three cited relationships (parent, member, partner).
+    - four cited relationships (parent, member, partner, distributor), and an
+      export control of Huawei.
     """
     from editorial import publishing, staging
 
@@ -541,6 +542,7 @@ def small_world(*, summary="A small world"):
     relationship("owns", w.sany_group, w.sany, "parent", "filing")
     relationship("joined", w.xinxing, w.alliance, "member", "briefing")
     relationship("partners", w.alliance, w.dealer, "partner", "monitor")
+    relationship("distributes", w.dealer, w.liugong, "distributor", "news")
     w["designation"] = DesignationFactory(
         **draft,
         firm=w.huawei,
