@@ -78,11 +78,13 @@ def flush_empties_public_tables():
 
 @pytest.fixture
 def seeded(db):
-    """Update 1 of the seed dataset: the table files of seeds/.
+    """Update 1 of the seed dataset: the table files of seeds/, for tests of the seed data itself.
 
     Once later updates exist the table files are history and never change,
     so tests that read them do not break when the data is corrected through
     seeds/updates/ (tests/hub/test_load_seeds.py checks the whole history).
+    A test that only needs data to read builds it (`small_world`, the
+    factories): editing seeds/ must not break it.
     """
     call_command("load_seeds", tables_only=True, stdout=io.StringIO())
 
