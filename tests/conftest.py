@@ -93,12 +93,12 @@ def seeded(db):
 def small_world(db):
     """A few firms, sites, sources, graded claims and relationships, published as update 1.
 
-    Made with the factories (tests.factories.small_world says what it holds):
-    tests that need a world to read assert on these records, not on seeds/.
+    Made with the factories (tests/world.py says what it holds): tests that
+    need a world to read assert on these records, not on seeds/.
     """
-    from tests import factories
+    from tests import world
 
-    return factories.small_world()
+    return world.small_world()
 
 
 @pytest.fixture
