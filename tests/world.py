@@ -7,6 +7,8 @@ in tests/conftest.py gives it to a test.
 
 import datetime
 
+from editorial import publishing, staging
+from editorial.models import Change
 from entities.models import Firm, SanctionsDesignation, Site
 from hub.models import Status
 from tests.factories import (
@@ -38,7 +40,7 @@ class World(dict):
 
 
 def small_world(*, summary="A small world"):
-    """Firms in three scripts, sites, sources of each kind, graded claims; published as an update.
+    """Firms named in three scripts, sites, sources, graded claims: published as one update.
 
     Every record is made as a draft and the lot published through
     editorial.publishing, as load_seeds publishes the seed: the update, its
@@ -57,9 +59,6 @@ def small_world(*, summary="A small world"):
     - four cited relationships (parent, member, partner, distributor), and an
       export control of Huawei.
     """
-    from editorial import publishing, staging
-    from editorial.models import Change
-
     with counts_deferred():  # the drafts' stored counts once, not per record
         w = drafts()
     # Staged as stage_draft stages them, less its model validation: these
