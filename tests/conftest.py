@@ -98,13 +98,27 @@ def seed_history(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def seeded(db):
-    """Update 1 of the seed dataset: the table files of seeds/.
+    """Update 1 of the seed dataset: the table files of seeds/, for tests of the seed data itself.
 
     Once later updates exist the table files are history and never change,
     so tests that read them do not break when the data is corrected through
     seeds/updates/ (tests/hub/test_load_seeds.py checks the whole history).
+    A test that only needs data to read builds it (`small_world`, the
+    factories): editing seeds/ must not break it.
     """
     call_command("load_seeds", tables_only=True, stdout=io.StringIO())
+
+
+@pytest.fixture
+def small_world(db):
+    """A few firms, sites, sources, graded claims and relationships, published as update 1.
+
+    Made with the factories (tests/world.py says what it holds): tests that
+    need a world to read assert on these records, not on seeds/.
+    """
+    from tests import world
+
+    return world.small_world()
 
 
 @pytest.fixture

@@ -42,8 +42,13 @@ def page_ids(body):
     return re.findall(r'<span class="id">([A-Z]+\d+)</span>', body)
 
 
-# Pages of three rows, so that the seed's lists run to several pages.
+# Pages of three rows, so that the small world's lists run to several pages.
 PAGE_SIZE = 3
+
+
+def filled(query, world):
+    """`query` with the world's records named in its values ("{sany}") given their ids."""
+    return {name: value.format(**world.ids()) for name, value in query.items()}
 
 
 @pytest.mark.parametrize(
@@ -58,7 +63,7 @@ PAGE_SIZE = 3
         ("/claims/", {}),
         ("/claims/", {"region": "luhansk"}),
         ("/claims/", {"confidence": "single_source", "stage": "1", "sort": "-date"}),
-        ("/claims/", {"firm": "F0001"}),
+        ("/claims/", {"firm": "{sany}"}),
         ("/claims/", {"q": "coal"}),
         ("/sites/", {}),
         ("/sites/", {"region": "several"}),
@@ -67,10 +72,11 @@ PAGE_SIZE = 3
     ],
 )
 def test_the_page_and_its_twins_hold_the_same_rows_in_the_same_order(
-    client, seeded, settings, url, query
+    client, small_world, settings, url, query
 ):
     """The JSON twin's ids and count are the page's, page by page; the CSV holds them all, in order."""
     settings.HUB_PAGE_SIZE = PAGE_SIZE
+    query = filled(query, small_world)
     table = url.strip("/")
     frame = pd.read_csv(io.StringIO(csv_text(client.get(f"/{table}.csv", query))), dtype=str)
     assert len(frame) == page_count(client, url, query)
@@ -88,7 +94,7 @@ def test_the_page_and_its_twins_hold_the_same_rows_in_the_same_order(
         assert (data["count"], data["pages"], data["count_exact"]) == (len(frame), pages, True)
 
 
-def test_the_csv_follows_the_page_order(client, seeded):
+def test_the_csv_follows_the_page_order(client, small_world):
     body = client.get("/firms/", {"sort": "-claims"}).content.decode()
     page_ids = re.findall(r'<span class="id">(F\d+)</span>', body)
     frame = pd.read_csv(
@@ -234,7 +240,7 @@ def test_a_source_cited_twice_by_a_claim_is_listed_once(client):
     assert row["sources"] == "SRC0007"
 
 
-def test_the_json_twin_is_paginated_with_stable_field_names(client, seeded):
+def test_the_json_twin_is_paginated_with_stable_field_names(client, small_world):
     data = client.get("/claims.json", {"region": "several"}).json()
     assert data["table"] == "claims"
     assert data["update"] == 1
@@ -247,16 +253,18 @@ def test_the_json_twin_is_paginated_with_stable_field_names(client, seeded):
     assert client.get("/claims.json", {"stage": "x"}).status_code == 400
 
 
-def test_a_record_json_twin_and_drafts_are_not_exposed(client, seeded):
-    data = client.get("/records/F0001.json").json()
-    assert data["record"]["id"] == "F0001"
+def test_a_record_json_twin_and_drafts_are_not_exposed(client):
+    firm = FirmFactory(name_zh="三一重工股份有限公司")
+    data = client.get(f"/records/{firm.public_id}.json").json()
+    assert data["record"]["id"] == firm.public_id
     assert data["record"]["name_zh"] == "三一重工股份有限公司"
     draft = FirmFactory(status="draft")
     assert client.get(f"/records/{draft.public_id}.json").status_code == 404
     assert client.get("/records/nonsense.json").status_code == 404
 
 
-def test_every_list_page_links_its_csv_and_json_with_its_filters(client, seeded):
+def test_every_list_page_links_its_csv_and_json_with_its_filters(client):
+    ClaimFactory(region="luhansk", stage=1)
     body = client.get("/claims/", {"region": "luhansk", "stage": "1"}).content.decode()
     assert 'href="/claims.csv?region=luhansk&amp;stage=1"' in body
     assert 'href="/claims.json?region=luhansk&amp;stage=1"' in body
@@ -300,21 +308,22 @@ def test_the_sanctions_table_carries_the_citation_of_each_designation():
     ("table", "query"),
     [
         ("relationships", {}),
-        ("relationships", {"firm": "F0013"}),
+        ("relationships", {"firm": "{alliance}"}),  # at both ends
         ("relationships", {"sort": "-id"}),
         ("sanctions", {}),
         ("sanctions", {"authority": "us_bis"}),
         ("sanctions", {"sort": "-listed"}),
         ("citations", {}),
-        ("citations", {"source": "SRC0001"}),
+        ("citations", {"source": "{briefing}"}),
         ("citations", {"sort": "-id"}),
     ],
 )
 def test_lists_without_a_page_have_csv_and_json_twins_like_every_list(
-    client, seeded, settings, table, query
+    client, small_world, settings, table, query
 ):
     """Relationships, sanctions and citations: the JSON pages through the CSV's rows, in its order."""
     settings.HUB_PAGE_SIZE = PAGE_SIZE
+    query = filled(query, small_world)
     frame = pd.read_csv(io.StringIO(csv_text(client.get(f"/{table}.csv", query))), dtype=str)
     assert len(frame) > 0
     if not query:  # every row of the list: the package's rows of the table
@@ -331,8 +340,11 @@ def test_lists_without_a_page_have_csv_and_json_twins_like_every_list(
             break
 
 
-def test_the_relationships_twin_filters_by_a_firm_at_either_end(client, seeded):
-    frame = pd.read_csv(io.StringIO(csv_text(client.get("/relationships.csv?firm=F0013"))))
-    assert len(frame) > 0
-    assert all("F0013" in (row.source_firm_id, row.target_firm_id) for row in frame.itertuples())
+def test_the_relationships_twin_filters_by_a_firm_at_either_end(client, small_world):
+    # The alliance: Xinxing is its member (its target), it is the dealer's partner (the source).
+    alliance = small_world.alliance.public_id
+    frame = pd.read_csv(io.StringIO(csv_text(client.get("/relationships.csv", {"firm": alliance}))))
+    both = [small_world.joined.public_id, small_world.partners.public_id]
+    assert sorted(frame["id"]) == sorted(both)
+    assert all(alliance in (row.source_firm_id, row.target_firm_id) for row in frame.itertuples())
     assert client.get("/sanctions.csv?authority=nonsense").status_code == 400

@@ -21,9 +21,9 @@ def ftm_id(public_id):
 
 
 @pytest.fixture
-def entities(seeded, tmp_path):
+def entities(small_world, tmp_path):
     """update 1's package rebuilt with a designation of each kind and more kinds of ties."""
-    huawei, sany, xcmg = (Firm.objects.get(public_id=i) for i in ["F0004", "F0001", "F0002"])
+    huawei, sany, xcmg = small_world.huawei, small_world.sany, small_world.xcmg
     DesignationFactory(firm=huawei, kind="export_control", authority="us_bis", programme="EL")
     DesignationFactory(firm=sany, kind="sanction", authority="eu", programme="Russia")
     DesignationFactory(
@@ -56,7 +56,9 @@ def test_every_entity_is_valid_for_its_schema_and_every_reference_resolves(entit
                 assert value in entities, (proxy.id, prop.name, value)
 
 
-def test_every_published_firm_relationship_and_designation_is_there_with_its_source(entities):
+def test_every_published_firm_relationship_and_designation_is_there_with_its_source(
+    entities, small_world
+):
     for firm in Firm.objects.public_rows():
         proxy = entities[ftm_id(firm.public_id)]
         assert proxy.schema.is_a("LegalEntity")
@@ -92,7 +94,9 @@ def test_every_published_firm_relationship_and_designation_is_there_with_its_sou
         assert entities[ftm_id(designation.source.public_id)].schema.name == "Document"
         # The kind, in the list's words: an export control is never a "sanction".
         assert proxy.get("provisions") == [str(designation.Kind(designation.kind).label)]
-    huawei, sany, xcmg = (entities[ftm_id(i)] for i in ["F0004", "F0001", "F0002"])
+    huawei, sany, xcmg = (
+        entities[ftm_id(small_world[name].public_id)] for name in ["huawei", "sany", "xcmg"]
+    )
     # No firm is tagged sanctioned for an export control, nor for an ended sanction.
     assert huawei.get("topics") == ["export.control"]
     assert sany.get("topics") == ["sanction"]

@@ -13,7 +13,7 @@ from downloads.tables import TABLES
 from editorial import corrections, publishing, staging
 from editorial.models import Correction, Update
 from entities.models import Firm
-from evidence.models import Citation, Claim
+from evidence.models import Citation
 from tests.conftest import publish
 
 pytestmark = pytest.mark.django_db
@@ -39,10 +39,10 @@ def tables_of(client, number):
 
 
 @pytest.fixture
-def update_2(seeded, editor):
-    """An update that adds, changes and withdraws, answering a correction."""
+def update_2(small_world, editor):
+    """An update to the small world that adds, changes and withdraws, answering a correction."""
     correction, _ = corrections.submit_correction(
-        target=Firm.objects.get(public_id="F0001"),
+        target=small_world.sany,
         what_is_wrong="a",
         proposed_fix="b",
         email="canary-mail@example.org",
@@ -51,29 +51,27 @@ def update_2(seeded, editor):
     )
     corrections.transition(correction=correction, to="accepted", actor=editor)
     corrections.add_note(correction=correction, author=editor, text="canary staff note")
-    claim = Claim.objects.get(public_id="C0001")
+    claim, source = small_world.supply, small_world.news
     changes = [
         staging.stage_edit(
-            record=Firm.objects.get(public_id="F0001"),
+            record=small_world.sany,
             fields={"description": "Edited"},
             user=editor,
             correction=correction,
         ),
         staging.stage_withdrawal(
-            record=Firm.objects.get(public_id="F0011"),
-            reason="Identified as a duplicate",
-            user=editor,
+            record=small_world.dealer, reason="Identified as a duplicate", user=editor
         ),
         staging.stage_new(
             model=Citation,
-            fields={"claim": claim.public_id, "source": "SRC0002", "locator": "p. 2"},
+            fields={"claim": claim.public_id, "source": source.public_id, "locator": "p. 2"},
             user=editor,
         ),
     ]
     return publish(*changes, key="u2", summary="Second")
 
 
-def test_publishing_writes_every_file_with_a_manifest_of_counts_and_hashes(client, seeded):
+def test_publishing_writes_every_file_with_a_manifest_of_counts_and_hashes(client, small_world):
     manifest = json.loads(download(client, 1, "manifest.json"))
     names = {entry["name"] for entry in manifest["files"]}
     for table in TABLES:
@@ -89,12 +87,14 @@ def test_publishing_writes_every_file_with_a_manifest_of_counts_and_hashes(clien
     assert len(archive.namelist()) == len(names) + 1  # and the manifest
 
 
-def test_the_package_passes_frictionless_validation(seeded, downloads_root):
+def test_the_package_passes_frictionless_validation(small_world, downloads_root):
     report = validate(str(package.directory(1) / "datapackage.json"))
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:10]
 
 
-def test_an_update_downloads_byte_for_byte_after_later_updates(client, seeded, update_2, editor):
+def test_an_update_downloads_byte_for_byte_after_later_updates(
+    client, small_world, update_2, editor
+):
     before = {
         entry["name"]: download(client, 1, entry["name"])
         for entry in package.files_of(Update.objects.get(number=1))
@@ -102,9 +102,7 @@ def test_an_update_downloads_byte_for_byte_after_later_updates(client, seeded, u
     publishing.publish_update(
         change_ids=[
             staging.stage_edit(
-                record=Firm.objects.get(public_id="F0002"),
-                fields={"description": "Third"},
-                user=editor,
+                record=small_world.xcmg, fields={"description": "Third"}, user=editor
             ).pk
         ],
         summary="Third",
@@ -115,7 +113,7 @@ def test_an_update_downloads_byte_for_byte_after_later_updates(client, seeded, u
     assert download(client, 3, "firms.jsonl") != download(client, 1, "firms.jsonl")
 
 
-def test_applying_the_delta_of_update_2_to_update_1_gives_update_2(client, update_2):
+def test_applying_the_delta_of_update_2_to_update_1_gives_update_2(client, small_world, update_2):
     tables = tables_of(client, 1)
     delta = [json.loads(line) for line in download(client, 2, "delta.jsonl").decode().splitlines()]
     for entry in delta:
@@ -126,10 +124,13 @@ def test_applying_the_delta_of_update_2_to_update_1_gives_update_2(client, updat
             rows[entry["id"]] = entry["row"]
     assert tables == tables_of(client, 2)
     actions = {(e["table"], e["action"], e["id"]) for e in delta}
-    assert ("firms", "changed", "F0001") in actions
-    assert ("firms", "withdrawn", "F0011") in actions
+    sany, dealer = small_world.sany.public_id, small_world.dealer.public_id
+    assert ("firms", "changed", sany) in actions
+    assert ("firms", "withdrawn", dealer) in actions
     assert any(t == "citations" and a == "added" for t, a, _ in actions)
-    edited = next(e for e in delta if e["id"] == "F0001")
+    # The dealer's relationships went with it.
+    assert ("relationships", "withdrawn", small_world.partners.public_id) in actions
+    edited = next(e for e in delta if e["id"] == sany)
     assert edited["corrections"] == [Correction.objects.get().reference]
 
 
@@ -142,13 +143,13 @@ def test_the_update_page_and_downloads_page_link_the_frozen_files(client, update
     assert "/downloads/updates/2/tot-insights-hub-update-2.zip" in downloads
 
 
-def test_unknown_files_and_path_tricks_are_404(client, seeded):
+def test_unknown_files_and_path_tricks_are_404(client, small_world):
     for name in ["../../etc/passwd", "settings.py", "manifest.json.bak", "%2e%2e%2fdb.sqlite3"]:
         assert client.get(f"/downloads/updates/1/{name}").status_code == 404
     assert client.get("/downloads/updates/99/manifest.json").status_code == 404
 
 
-def test_submitters_private_data_appears_in_no_export_or_package(client, update_2):
+def test_submitters_private_data_appears_in_no_export_or_package(client, small_world, update_2):
     correction = Correction.objects.get()
     canaries = [
         "canary-mail@example.org",
@@ -169,14 +170,19 @@ def test_submitters_private_data_appears_in_no_export_or_package(client, update_
         outputs.append(client.get(f"/{name}.json").content)
     outputs += [
         client.get(url).content
-        for url in ["/records/F0001.json", "/updates/feed/", "/corrections/", "/updates/2/"]
+        for url in [
+            f"/records/{small_world.sany.public_id}.json",
+            "/updates/feed/",
+            "/corrections/",
+            "/updates/2/",
+        ]
     ]
     for output in outputs:
         for canary in canaries:
             assert canary.encode() not in output, canary
 
 
-def test_the_downloads_page_gives_the_zip_its_sha256(client, seeded, downloads_root):
+def test_the_downloads_page_gives_the_zip_its_sha256(client, small_world, downloads_root):
     archive = next(downloads_root.glob("update-0001/*.zip"))
     digest = hashlib.sha256(archive.read_bytes()).hexdigest()
     assert digest in client.get("/downloads/").content.decode()

@@ -20,7 +20,7 @@ from downloads import archive, incremental, package
 from editorial import publishing, staging
 from editorial.models import Update
 from editorial.publishing import rules
-from entities.models import Firm, Relationship, SanctionsDesignation, Site
+from entities.models import Firm
 from evidence.models import Citation, Claim, Source
 from tests.conftest import publish
 
@@ -31,7 +31,7 @@ DAY = datetime.date(2026, 12, 1)
 
 @pytest.fixture
 def small_segments(monkeypatch):
-    """Segments of about two rows, so that the seed's small tables have many to reuse."""
+    """Segments of about two rows, so that the small world's tables have many to reuse."""
     monkeypatch.setattr(archive, "SEGMENT_ROWS", 2)
 
 
@@ -112,8 +112,9 @@ def delta_of(number):
 
 
 def test_every_incrementally_written_package_equals_a_full_rebuild_byte_for_byte(
-    small_segments, clock, builds, reused, seeded, editor, tmp_path
+    small_segments, clock, builds, reused, small_world, editor, tmp_path
 ):
+    w = small_world
     counter = iter(range(100))
 
     def publish_checked(*changes):
@@ -126,18 +127,18 @@ def test_every_incrementally_written_package_equals_a_full_rebuild_byte_for_byte
         assert published_equals_full_rebuild(update, tmp_path)
         return update
 
-    def edit(model, public_id, **fields):
-        record = model.objects.get(public_id=public_id)
+    def edit(record, **fields):
+        record = type(record).objects.get(pk=record.pk)  # as the last publish left it
         return staging.stage_edit(record=record, fields=fields, user=editor)
 
-    def withdraw(model, public_id):
-        record = model.objects.get(public_id=public_id)
+    def withdraw(record):
+        record = type(record).objects.get(pk=record.pk)
         return staging.stage_withdrawal(record=record, reason="Test withdrawal", user=editor)
 
     # 2: an edit of every table, a new claim with its citation, a new source cited.
     claim = staging.stage_new(
         model=Claim,
-        fields={"statement": "A new claim.", "claim_type": "presence", "firms": ["F0001"]},
+        fields={"statement": "A new claim.", "claim_type": "presence", "firms": [w.sany.public_id]},
         user=editor,
     )
     source = staging.stage_new(
@@ -157,51 +158,50 @@ def test_every_incrementally_written_package_equals_a_full_rebuild_byte_for_byte
         source,
         staging.stage_new(
             model=Citation,
-            fields={"claim": claim.public_id, "source": "SRC0001", "locator": "p. 1"},
+            fields={"claim": claim.public_id, "source": w.briefing.public_id, "locator": "p. 1"},
             user=editor,
         ),
         staging.stage_new(
             model=Citation,
-            fields={"claim": "C0002", "source": source.public_id, "locator": "p. 9"},
+            fields={"claim": w.presence.public_id, "source": source.public_id, "locator": "p. 9"},
             user=editor,
         ),
-        edit(Firm, "F0001", description="Edited firm", sectors=["mining-machinery"]),
-        edit(Site, "S0001", description="Edited site"),
-        edit(Source, "SRC0002", title="=Edited source title"),
-        edit(Claim, "C0003", statement="Edited claim,\nover two lines", figure_low="12.50"),
-        edit(Citation, "CIT0001", locator="p. 77"),
-        edit(Relationship, "R0001", description="Edited relationship"),
-        edit(SanctionsDesignation, "D0001", reference="Edited reference"),
+        edit(w.sany, description="Edited firm", sectors=["mining-machinery"]),
+        edit(w.bilorichenska, description="Edited site"),
+        edit(w.monitor, title="=Edited source title"),
+        edit(w.loaders, statement="Edited claim,\nover two lines", figure_low="12.50"),
+        edit(w.citation1, locator="p. 77"),
+        edit(w.joined, description="Edited relationship"),
+        edit(w.designation, reference="Edited reference"),
     )
     assert ("claims", "added", claim.public_id) in delta_of(update.number)
-    assert ("firms", "changed", "F0001") in delta_of(update.number)
+    assert ("firms", "changed", w.sany.public_id) in delta_of(update.number)
 
     # 3: a citation moves to another claim.
     new_citation = Citation.objects.get(source__public_id=source.public_id)
-    update = publish_checked(edit(Citation, new_citation.public_id, claim="C0004"))
-    assert {("claims", "changed", "C0002"), ("claims", "changed", "C0004")} <= delta_of(
-        update.number
-    )
+    update = publish_checked(edit(new_citation, claim=w.excavators.public_id))
+    assert {
+        ("claims", "changed", w.presence.public_id),
+        ("claims", "changed", w.excavators.public_id),
+    } <= delta_of(update.number)
 
     # 4: the new source is withdrawn: its citation and the claim's source cell go.
-    update = publish_checked(withdraw(Source, source.public_id))
+    update = publish_checked(withdraw(Source.objects.get(public_id=source.public_id)))
     assert ("citations", "withdrawn", new_citation.public_id) in delta_of(update.number)
 
-    # 5: firms withdrawn: claims lose a firm, relationships and a sanction drop out.
-    update = publish_checked(withdraw(Firm, "F0004"), withdraw(Firm, "F0013"))
+    # 5: firms withdrawn: claims lose a firm, relationships and a designation drop out.
+    update = publish_checked(withdraw(w.huawei), withdraw(w.alliance))
     delta = delta_of(update.number)
-    assert ("sanctions", "withdrawn", "D0001") in delta
-    assert ("relationships", "withdrawn", "R0001") in delta
+    assert ("sanctions", "withdrawn", w.designation.public_id) in delta
+    assert ("relationships", "withdrawn", w.joined.public_id) in delta
 
     # 6: a merge, and a claim withdrawn (its citations leave the table).
     services_claim = Claim.objects.public().exclude(public_id=claim.public_id).last()
     update = publish_checked(
         staging.stage_merge(
-            record=Firm.objects.get(public_id="F0002"),
-            into=Firm.objects.get(public_id="F0001"),
-            user=editor,
+            record=Firm.objects.get(pk=w.xcmg.pk), into=Firm.objects.get(pk=w.sany.pk), user=editor
         ),
-        withdraw(Claim, services_claim.public_id),
+        withdraw(services_claim),
     )
     assert ("claims", "withdrawn", services_claim.public_id) in delta_of(update.number)
 
@@ -213,28 +213,27 @@ def test_every_incrementally_written_package_equals_a_full_rebuild_byte_for_byte
         staging.stage_new(
             model=Citation,
             fields={
-                "claim": "C0005",
-                "source": "SRC0003",
+                "claim": w.parts.public_id,  # reported by one source until now
+                "source": w.wire.public_id,
                 "locator": "p. 3",
                 "stance": "disputes",
             },
             user=editor,
         ),
         edit(
-            Claim,
-            waiting,
+            Claim.objects.get(public_id=waiting),
             reply_contacted_on=(DAY - datetime.timedelta(days=10)).isoformat(),
             reply_deadline=(DAY + datetime.timedelta(days=1)).isoformat(),
             reply_channel="email",
         ),
     )
-    assert Claim.objects.get(public_id="C0005").confidence == "disputed"
-    assert ("claims", "changed", "C0005") in delta_of(update.number)
+    assert Claim.objects.get(public_id=w.parts.public_id).confidence == "disputed"
+    assert ("claims", "changed", w.parts.public_id) in delta_of(update.number)
 
     # 8: three days later the deadline has passed: an unrelated edit's package
     # must still rewrite that claim's reply status.
     clock["day"] = DAY + datetime.timedelta(days=3)
-    update = publish_checked(edit(Firm, "F0003", description="Three days later"))
+    update = publish_checked(edit(w.liugong, description="Three days later"))
     assert ("claims", "changed", waiting) in delta_of(update.number)
     row = next(
         json.loads(line)
@@ -242,44 +241,41 @@ def test_every_incrementally_written_package_equals_a_full_rebuild_byte_for_byte
         if json.loads(line)["id"] == waiting
     )
     assert row["reply_status"] == "no_response_by_deadline"
-    assert Claim.objects.get(public_id="C0003").figure_low == Decimal("12.50")
+    assert Claim.objects.get(public_id=w.loaders.public_id).figure_low == Decimal("12.50")
 
 
 def test_a_missing_or_altered_previous_package_falls_back_to_the_full_build(
-    builds, seeded, editor, tmp_path
+    builds, small_world, editor, tmp_path
 ):
     previous = package.directory(1)
     (previous / "claims.csv").write_bytes((previous / "claims.csv").read_bytes()[:-3] + b"xx\n")
-    change = staging.stage_edit(
-        record=Firm.objects.get(public_id="F0001"), fields={"description": "X"}, user=editor
-    )
+    change = staging.stage_edit(record=small_world.sany, fields={"description": "X"}, user=editor)
     builds.clear()
     update = publishing.publish_update(change_ids=[change.pk], summary="T", idempotency_key="a")
     assert builds == ["full"]
     assert published_equals_full_rebuild(update, tmp_path)
 
     (package.directory(2) / incremental.INDEX / "meta.json").unlink()
-    change = staging.stage_edit(
-        record=Firm.objects.get(public_id="F0001"), fields={"description": "Y"}, user=editor
-    )
+    sany = Firm.objects.get(pk=small_world.sany.pk)
+    change = staging.stage_edit(record=sany, fields={"description": "Y"}, user=editor)
     builds.clear()
     publishing.publish_update(change_ids=[change.pk], summary="T", idempotency_key="b")
     assert builds == ["full"]
 
 
-def test_the_segmented_zip_reads_back_with_any_unzip(seeded):
+def test_the_segmented_zip_reads_back_with_any_unzip(small_world):
     update = Update.objects.get(number=1)
     data = (package.directory(1) / package.zip_name(update)).read_bytes()
     with zipfile.ZipFile(io.BytesIO(data)) as archive_file:
         assert archive_file.testzip() is None
 
 
-def test_build_package_compare_checks_the_latest_package_against_a_full_rebuild(seeded, editor):
+def test_build_package_compare_checks_the_latest_package_against_a_full_rebuild(
+    small_world, editor
+):
     from django.core.management import CommandError, call_command
 
-    change = staging.stage_edit(
-        record=Firm.objects.get(public_id="F0001"), fields={"description": "Z"}, user=editor
-    )
+    change = staging.stage_edit(record=small_world.sany, fields={"description": "Z"}, user=editor)
     publishing.publish_update(change_ids=[change.pk], summary="T", idempotency_key="c")
     out = io.StringIO()
     call_command("build_package", "2", "--compare", stdout=out)

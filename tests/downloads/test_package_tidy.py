@@ -16,7 +16,6 @@ from frictionless import Package, system
 
 from downloads import package
 from editorial import staging
-from entities.models import Firm
 from evidence import confidence
 from evidence.models import Citation, Claim, Source
 from tests.conftest import publish
@@ -34,8 +33,9 @@ def read_jsonl(folder, name):
 
 
 @pytest.fixture
-def graded(seeded, editor):
-    """Update 2: sources and claims that meet every rule of the grades, published."""
+def graded(small_world, editor):
+    """Update 2 of the small world: sources and claims that meet every rule of the grades."""
+    sany = small_world.sany.public_id
 
     def new(model, **fields):
         return staging.stage_new(model=model, fields=fields, user=editor)
@@ -56,7 +56,7 @@ def graded(seeded, editor):
         one := source("Monitor report", "Monitor One", "A"),
         two := source("Paper story", "Paper Two", "B"),
         relay := source("Relay of the report", "Relay Three", "A", derived_from=[one.public_id]),
-        own := source("SANY filing", "SANY", "C", kind="corporate_filing", issuer="F0001"),
+        own := source("SANY filing", "SANY", "C", kind="corporate_filing", issuer=sany),
         anon := source("Anonymous post", "Channel", "D"),
     ]
     cited = {
@@ -68,7 +68,7 @@ def graded(seeded, editor):
         "disputed": [(two, "supports"), (one, "disputes")],
     }
     extra = {
-        "the firm's own filing": {"firms": ["F0001"]},
+        "the firm's own filing": {"firms": [sany]},
         "anonymous only": {
             "confidence_override": "single_source",
             "confidence_override_reason": "Checked by the editors on the ground.",
@@ -194,16 +194,17 @@ def test_frictionless_and_pandas_read_every_table_with_its_types_and_foreign_key
 
 
 def test_lists_are_arrays_in_json_and_an_alias_with_a_semicolon_stays_one_name(
-    client, seeded, editor
+    client, small_world, editor
 ):
+    sany = small_world.sany
     firm = staging.stage_edit(
-        record=Firm.objects.get(public_id="F0001"),
+        record=sany,
         fields={"aliases": "Sany; the heavy one\nSANY"},
         user=editor,
     )
     update = publish(firm, key="aliases")
     folder = package.directory(update.number)
-    row = next(row for row in read_jsonl(folder, "firms") if row["id"] == "F0001")
+    row = next(row for row in read_jsonl(folder, "firms") if row["id"] == sany.public_id)
     assert row["aliases"] == ["Sany; the heavy one", "SANY"]
     assert isinstance(row["sectors"], list)
     assert isinstance(row["designations"], list)
@@ -213,7 +214,7 @@ def test_lists_are_arrays_in_json_and_an_alias_with_a_semicolon_stays_one_name(
     assert isinstance(record["record"]["sources"], list)
 
 
-def test_an_undated_claim_has_no_date_precision(seeded, editor):
+def test_an_undated_claim_has_no_date_precision(small_world, editor):
     claim = staging.stage_new(
         model=Claim,
         fields={"statement": "Undated.", "claim_type": "presence"},
@@ -221,7 +222,11 @@ def test_an_undated_claim_has_no_date_precision(seeded, editor):
     )
     citation = staging.stage_new(
         model=Citation,
-        fields={"claim": claim.public_id, "source": "SRC0001", "locator": "p. 2"},
+        fields={
+            "claim": claim.public_id,
+            "source": small_world.briefing.public_id,
+            "locator": "p. 2",
+        },
         user=editor,
     )
     folder = package.directory(publish(claim, citation, key="undated").number)

@@ -9,8 +9,8 @@ import pytest
 from downloads import package
 from downloads.tables import TABLES
 from editorial.models import Update
-from entities.models import Firm, Relationship, SanctionsDesignation
-from evidence.models import Citation, Claim
+from entities.models import Relationship, SanctionsDesignation
+from evidence.models import Citation
 from hub.models import Status
 from tests.factories import (
     CitationFactory,
@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_each_table_of_the_package_holds_exactly_the_public_rows_its_list_shows(
-    client, seeded, tmp_path
+    client, small_world, tmp_path
 ):
     """One rule (public_rows) decides the rows of the package, the lists and their twins.
 
@@ -34,7 +34,7 @@ def test_each_table_of_the_package_holds_exactly_the_public_rows_its_list_shows(
     citation of a draft claim or relationship, or of a draft source.
     """
     draft_firm = FirmFactory(status=Status.DRAFT)
-    public_firm, other_firm = Firm.objects.public()[:2]
+    public_firm, other_firm, claim = small_world.sany, small_world.xcmg, small_world.supply
     left_out = {
         "relationships": [
             RelationshipFactory(source_firm=public_firm, target_firm=draft_firm),
@@ -48,12 +48,10 @@ def test_each_table_of_the_package_holds_exactly_the_public_rows_its_list_shows(
                     status=Status.DRAFT, source_firm=public_firm, target_firm=other_firm
                 )
             ),
-            CitationFactory(
-                claim=Claim.objects.public().first(), source=SourceFactory(status=Status.DRAFT)
-            ),
+            CitationFactory(claim=claim, source=SourceFactory(status=Status.DRAFT)),
         ],
     }
-    kept = CitationFactory(claim=Claim.objects.public().first())
+    kept = CitationFactory(claim=claim)
     folder = package.build_package(Update.objects.get(number=1), full=True, folder=tmp_path / "u1")
     packaged = {}
     for table in TABLES:

@@ -14,12 +14,12 @@ from django.urls import reverse
 from editorial import import_views, imports, publishing
 from editorial.models import Change, ImportJob
 from evidence.models import Citation, Claim
-from tests.factories import csv_file, login_verified
+from tests.factories import ClaimFactory, FirmFactory, SourceFactory, csv_file, login_verified
 
 pytestmark = pytest.mark.django_db
 
 CLAIM_HEADERS = ["public_id", "statement", "claim_type", "confidence", "firms", "figure_low"]
-UNIQUE = "Quartzfield"  # a word no seed claim uses, to find imported claims on public pages
+UNIQUE = "Quartzfield"  # a word no factory claim uses, to find imported claims on public pages
 
 
 def new_claims(count, *, bad_row=None, firms=""):
@@ -78,7 +78,8 @@ def job_page(client, response):
 # All or nothing -------------------------------------------------------------
 
 
-def test_one_bad_row_in_a_thousand_imports_nothing_and_names_the_row(seeded, editor):
+def test_one_bad_row_in_a_thousand_imports_nothing_and_names_the_row(editor):
+    ClaimFactory()
     changes, claims = Change.objects.count(), Claim.objects.count()
     sheet = imports.read_table(csv_file(CLAIM_HEADERS, new_claims(1000, bad_row=501)), "c.csv")
     report = imports.run_import(table="claims", sheet=sheet, user=editor, commit=True)
@@ -90,7 +91,8 @@ def test_one_bad_row_in_a_thousand_imports_nothing_and_names_the_row(seeded, edi
     assert Claim.objects.count() == claims
 
 
-def test_the_page_imports_nothing_from_a_file_with_a_bad_row(seeded, client, run_inline):
+def test_the_page_imports_nothing_from_a_file_with_a_bad_row(client, run_inline):
+    ClaimFactory()
     claims = Claim.objects.count()
     with run_inline():
         response = upload(client, csv_file(CLAIM_HEADERS, new_claims(1000, bad_row=501)))
@@ -108,15 +110,16 @@ def test_the_page_imports_nothing_from_a_file_with_a_bad_row(seeded, client, run
     assert Claim.objects.count() == claims
 
 
-def test_every_bad_row_is_reported_with_its_number_and_reason(seeded, editor):
+def test_every_bad_row_is_reported_with_its_number_and_reason(editor):
+    firm, claim = FirmFactory().public_id, ClaimFactory().public_id
     rows = [
-        ["", "Fine", "presence", "single_source", "F0001", ""],
-        ["", "Unknown firm", "presence", "single_source", "F0001;F9999", ""],
+        ["", "Fine", "presence", "single_source", firm, ""],
+        ["", "Unknown firm", "presence", "single_source", f"{firm};F9999", ""],
         ["C9999", "No such claim", "presence", "single_source", "", ""],
         ["", "Not a number", "presence", "single_source", "", "many"],
         [],  # a blank line is skipped, but still counts as a row of the sheet
-        ["C0001", "Twice", "presence", "single_source", "", ""],
-        ["C0001", "Twice", "presence", "single_source", "", ""],
+        [claim, "Twice", "presence", "single_source", "", ""],
+        [claim, "Twice", "presence", "single_source", "", ""],
     ]
     sheet = imports.read_table(csv_file(CLAIM_HEADERS, rows), "c.csv")
     report = imports.run_import(table="claims", sheet=sheet, user=editor, commit=True)
@@ -127,7 +130,7 @@ def test_every_bad_row_is_reported_with_its_number_and_reason(seeded, editor):
             "reason": "public_id: no claim 'C9999' (leave public_id empty to add a new record)",
         },
         {"row": 5, "reason": "figure_low: expected a number, not 'many'"},
-        {"row": 8, "reason": "public_id: C0001 is already on row 7"},
+        {"row": 8, "reason": f"public_id: {claim} is already on row 7"},
     ]
     assert not pending().exists()
 
@@ -135,19 +138,20 @@ def test_every_bad_row_is_reported_with_its_number_and_reason(seeded, editor):
 # Dry run, confirmation, publication -----------------------------------------
 
 
-def test_a_dry_run_shows_new_edit_and_unchanged_rows_and_stages_nothing(seeded, client):
-    c1 = Claim.objects.get(public_id="C0001")
-    c2 = Claim.objects.get(public_id="C0002")
+def test_a_dry_run_shows_new_edit_and_unchanged_rows_and_stages_nothing(client):
+    firm = FirmFactory()
+    c1 = ClaimFactory(claim_type="presence", figure_low=17)
+    c2 = ClaimFactory()
     rows = [
-        ["", f"{UNIQUE} one", "presence", "single_source", "F0001", "3"],
-        ["C0001", c1.statement, "presence", "single_source", "", "18"],
-        ["C0002", c2.statement, c2.claim_type, c2.confidence, "", ""],
+        ["", f"{UNIQUE} one", "presence", "single_source", firm.public_id, "3"],
+        [c1.public_id, c1.statement, "presence", "single_source", "", "18"],
+        [c2.public_id, c2.statement, c2.claim_type, c2.confidence, "", ""],
     ]
     claims = Claim.objects.count()
     response = job_page(client, upload(client, csv_file(CLAIM_HEADERS, rows)))
     text = response.content.decode()
     assert "Every row is good: 1 new, 1 edit, 1 unchanged" in text
-    assert "edit of C0001" in text
+    assert f"edit of {c1.public_id}" in text
     assert "<strong>figure_low</strong>: 17 → 18" in text
     assert "unchanged" in text
     assert "Stage these 2 changes" in text
@@ -155,18 +159,14 @@ def test_a_dry_run_shows_new_edit_and_unchanged_rows_and_stages_nothing(seeded, 
     assert Claim.objects.count() == claims
 
 
-def test_confirmed_changes_are_staged_and_go_public_only_when_published(seeded, client):
+def test_confirmed_changes_are_staged_and_go_public_only_when_published(client):
+    firms = [FirmFactory().public_id, FirmFactory().public_id]
+    edited = ClaimFactory(claim_type="presence", figure_low=17)
+    source = SourceFactory()
     rows = [
-        ["", f"{UNIQUE} one", "presence", "single_source", "F0001;F0002", "3"],
+        ["", f"{UNIQUE} one", "presence", "single_source", ";".join(firms), "3"],
         ["", f"{UNIQUE} two", "finance", "alleged", "", ""],
-        [
-            "C0001",
-            Claim.objects.get(public_id="C0001").statement,
-            "presence",
-            "single_source",
-            "",
-            "18",
-        ],
+        [edited.public_id, edited.statement, "presence", "single_source", "", "18"],
     ]
     response = upload(client, csv_file(CLAIM_HEADERS, rows))
     job = ImportJob.objects.get()
@@ -183,7 +183,7 @@ def test_confirmed_changes_are_staged_and_go_public_only_when_published(seeded, 
     )
     assert set(
         Claim.objects.get(public_id=new_ids[0]).firms.values_list("public_id", flat=True)
-    ) == {"F0001", "F0002"}
+    ) == set(firms)
     # A second confirmation does nothing more.
     assert (
         client.post(
@@ -196,7 +196,7 @@ def test_confirmed_changes_are_staged_and_go_public_only_when_published(seeded, 
     # Claims are only publishable with a citation: import those too.
     citations = csv_file(
         ["claim", "source", "locator"],
-        [[public_id, "SRC0001", "Key points, bullet 1"] for public_id in new_ids],
+        [[public_id, source.public_id, "Key points, bullet 1"] for public_id in new_ids],
     )
     response = upload(client, citations, table="citations", name="citations.csv")
     response = client.post(response["Location"], {"action": "confirm"})
@@ -208,7 +208,7 @@ def test_confirmed_changes_are_staged_and_go_public_only_when_published(seeded, 
     search = reverse("evidence:claim_list") + f"?q={UNIQUE}"
     assert f"{UNIQUE} one" not in public.get(search).content.decode()
     assert public.get(reverse("evidence:claim_detail", args=[new_ids[0]])).status_code == 404
-    assert "17" in str(Claim.objects.get(public_id="C0001").figure_low)
+    assert "17" in str(Claim.objects.get(public_id=edited.public_id).figure_low)
 
     publishing.publish_update(
         change_ids=list(pending().values_list("pk", flat=True)),
@@ -217,7 +217,7 @@ def test_confirmed_changes_are_staged_and_go_public_only_when_published(seeded, 
     )
     assert f"{UNIQUE} one" in public.get(search).content.decode()
     assert public.get(reverse("evidence:claim_detail", args=[new_ids[1]])).status_code == 200
-    assert Claim.objects.get(public_id="C0001").figure_low == 18
+    assert Claim.objects.get(public_id=edited.public_id).figure_low == 18
     assert Citation.objects.public().filter(claim__public_id__in=new_ids).count() == 2
 
 
@@ -282,8 +282,11 @@ def test_a_bad_file_is_a_form_error_not_a_crash(client, content, name, message):
     assert not ImportJob.objects.exists()
 
 
-def test_a_missing_required_column_is_fine_when_every_row_is_an_edit(seeded, editor):
-    sheet = imports.read_table(csv_file(["public_id", "figure_low"], [["C0001", "19"]]), "c.csv")
+def test_a_missing_required_column_is_fine_when_every_row_is_an_edit(editor):
+    claim = ClaimFactory(figure_low=17)
+    sheet = imports.read_table(
+        csv_file(["public_id", "figure_low"], [[claim.public_id, "19"]]), "c.csv"
+    )
     imports.check_columns("claims", sheet)
     report = imports.run_import(table="claims", sheet=sheet, user=editor, commit=True)
     assert report["staged"] == 1
@@ -293,7 +296,7 @@ def test_a_missing_required_column_is_fine_when_every_row_is_an_edit(seeded, edi
 # Progress ---------------------------------------------------------------------
 
 
-def test_the_command_prints_progress_and_stages_only_with_commit(seeded, editor, tmp_path):
+def test_the_command_prints_progress_and_stages_only_with_commit(editor, tmp_path):
     path = tmp_path / "claims.csv"
     path.write_bytes(csv_file(CLAIM_HEADERS, new_claims(1000)))
     out = io.StringIO()
@@ -305,7 +308,8 @@ def test_the_command_prints_progress_and_stages_only_with_commit(seeded, editor,
     assert "1000 new, 0 edits, 0 unchanged." in lines
     assert not pending().exists()
 
-    path.write_bytes(csv_file(CLAIM_HEADERS, new_claims(3, firms="F0001;F0002")))
+    firms = ";".join(FirmFactory().public_id for _ in range(2))
+    path.write_bytes(csv_file(CLAIM_HEADERS, new_claims(3, firms=firms)))
     out = io.StringIO()
     call_command(
         "import_records", str(path), "--table", "claims", "--commit", "--user", "edith", stdout=out
@@ -314,7 +318,7 @@ def test_the_command_prints_progress_and_stages_only_with_commit(seeded, editor,
     assert set(pending().values_list("created_by__username", flat=True)) == {"edith"}
 
 
-def test_the_command_fails_on_a_bad_row_and_imports_nothing(seeded, tmp_path):
+def test_the_command_fails_on_a_bad_row_and_imports_nothing(tmp_path):
     path = tmp_path / "claims.csv"
     path.write_bytes(csv_file(CLAIM_HEADERS, new_claims(5, bad_row=4)))
     err = io.StringIO()

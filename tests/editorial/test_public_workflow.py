@@ -32,17 +32,18 @@ def public_state():
 
 
 def test_the_whole_loop_from_a_visitor_to_update_2(
-    client, seeded, editor, django_capture_on_commit_callbacks
+    client, small_world, editor, django_capture_on_commit_callbacks
 ):
-    sany = Firm.objects.get(public_id="F0001")
+    sany = small_world.sany
     profile = client.get(sany.get_absolute_url()).content.decode()
-    form_url = re.search(r'href="(/corrections/new/\?record=F0001)"', profile).group(1)
+    link = re.escape(f"/corrections/new/?record={sany.public_id}")
+    form_url = re.search(rf'href="({link})"', profile).group(1)
 
     response = client.post(
         form_url,
         correction_form_data(
             **{
-                "record": "F0001",
+                "record": sany.public_id,
                 "what_is_wrong": "The description misspells the founder's name.",
                 "proposed_fix": "Say: SANY's founder is Liang Wengen (corrected).",
                 "evidence": "https://example.org/sany-annual-report",
@@ -85,18 +86,18 @@ def test_the_whole_loop_from_a_visitor_to_update_2(
 
 
 @pytest.mark.parametrize(
-    ("model", "list_url", "name_field"),
+    ("model", "list_url", "name_field", "names"),
     [
-        (Firm, "/firms/", "name_en"),
-        (Site, "/sites/", "name_en"),
-        (Source, "/sources/", "title"),
-        (Claim, "/claims/", "statement"),
+        (Firm, "/firms/", "name_en", ("sany", "xcmg")),
+        (Site, "/sites/", "name_en", ("bilorichenska", "khrustalna")),
+        (Source, "/sources/", "title", ("briefing", "daily")),  # no claim left uncited
+        (Claim, "/claims/", "statement", ("supply", "presence")),
     ],
 )
 def test_staged_records_edits_and_withdrawals_stay_private_until_published(
-    client, seeded, editor, model, list_url, name_field
+    client, small_world, editor, model, list_url, name_field, names
 ):
-    edited, withdrawn = model.objects.public().order_by("public_id")[:2]
+    edited, withdrawn = (small_world[name] for name in names)
     template = dict(values.snapshot(edited))
     template[name_field] = "Brand new staged record"
     staged = [
@@ -108,7 +109,11 @@ def test_staged_records_edits_and_withdrawals_stay_private_until_published(
     if model is Claim:  # a claim is only published with a located citation
         cite = staging.stage_new(
             model=Citation,
-            fields={"claim": new.public_id, "source": "SRC0001", "locator": "Key points, bullet 1"},
+            fields={
+                "claim": new.public_id,
+                "source": small_world.briefing.public_id,
+                "locator": "Key points, bullet 1",
+            },
             user=editor,
         )
         staged.append(cite)
@@ -141,7 +146,7 @@ def test_staged_records_edits_and_withdrawals_stay_private_until_published(
     assert "update 2" in body
 
 
-def test_a_failure_half_way_through_publishing_changes_nothing(seeded, editor, monkeypatch):
+def test_a_failure_half_way_through_publishing_changes_nothing(small_world, editor, monkeypatch):
     before = public_state()
     changes = [
         staging.stage_edit(record=firm, fields={"description": "Changed"}, user=editor)
@@ -168,7 +173,7 @@ def test_a_failure_half_way_through_publishing_changes_nothing(seeded, editor, m
 
 
 def test_publishing_a_claim_without_a_located_citation_is_refused_and_changes_nothing(
-    seeded, editor
+    small_world, editor
 ):
     before = public_state()
     claim = staging.stage_new(
@@ -180,17 +185,16 @@ def test_publishing_a_claim_without_a_located_citation_is_refused_and_changes_no
         },
         user=editor,
     )
-    edit = staging.stage_edit(
-        record=Firm.objects.get(public_id="F0001"), fields={"description": "x"}, user=editor
-    )
+    edit = staging.stage_edit(record=small_world.sany, fields={"description": "x"}, user=editor)
     with pytest.raises(publishing.PublishRefused, match="without a citation"):
         publish(claim, edit)
     assert public_state() == before
     assert Update.objects.count() == 1
 
 
-def test_withdrawing_a_citation_that_leaves_a_claim_uncited_is_refused(seeded, editor):
-    claim = Claim.objects.public().first()
+def test_withdrawing_a_citation_that_leaves_a_claim_uncited_is_refused(small_world, editor):
+    claim = small_world.housing
+    assert claim.citations.count() == 2
     changes = [
         staging.stage_withdrawal(record=citation, reason="Wrong page", user=editor)
         for citation in claim.citations.all()
@@ -199,9 +203,9 @@ def test_withdrawing_a_citation_that_leaves_a_claim_uncited_is_refused(seeded, e
         publish(*changes)
 
 
-def test_retrying_a_publish_with_the_same_key_makes_one_update(seeded, editor):
+def test_retrying_a_publish_with_the_same_key_makes_one_update(small_world, editor):
     change = staging.stage_edit(
-        record=Firm.objects.get(public_id="F0001"), fields={"description": "Once"}, user=editor
+        record=small_world.sany, fields={"description": "Once"}, user=editor
     )
     first = publish(change, key="retry-me")
     second = publish(change, key="retry-me")
@@ -209,48 +213,45 @@ def test_retrying_a_publish_with_the_same_key_makes_one_update(seeded, editor):
     assert Update.objects.filter(idempotency_key="retry-me").count() == 1
 
 
-def test_a_merged_record_redirects_for_good_to_the_one_it_was_merged_into(client, seeded, editor):
-    keep, duplicate = Firm.objects.public().order_by("public_id")[:2]
+def test_a_merged_record_redirects_for_good_to_the_one_it_was_merged_into(
+    client, small_world, editor
+):
+    keep, duplicate = small_world.sany, small_world.xcmg
     publish(staging.stage_merge(record=duplicate, into=keep, user=editor))
     response = client.get(duplicate.get_absolute_url())
     assert response.status_code == 301
     assert response["Location"] == keep.get_absolute_url()
 
 
-def test_identifiers_are_never_reused(seeded, editor):
+def test_identifiers_are_never_reused(small_world, editor):
     last = Firm.objects.order_by("-public_id").first()
     publish(staging.stage_withdrawal(record=last, reason="Withdrawn for test", user=editor))
     assert staging.next_public_id(Firm) > last.public_id
     assert Firm.objects.filter(public_id=last.public_id, status="withdrawn").exists()
 
 
-def test_every_record_page_links_its_history_and_the_correction_form(client, seeded):
-    for url in [
-        "/firms/F0001/",
-        "/sites/S0001/",
-        "/claims/C0001/",
-        "/sources/SRC0001/",
-        "/relationships/R0001/",
-    ]:
+def test_every_record_page_links_its_history_and_the_correction_form(client, small_world):
+    w = small_world
+    for record in [w.sany, w.bilorichenska, w.supply, w.briefing, w.owns]:
+        url = record.get_absolute_url()
         body = client.get(url).content.decode()
         assert "Last changed in" in body, url
         assert "/history/" in body, url
         assert "/corrections/new/?record=" in body, url
-    history = client.get("/history/F0001/").content.decode()
+    history = client.get(f"/history/{w.sany.public_id}/").content.decode()
     assert "Update 1" in history
 
 
-def test_a_history_names_fields_and_values_as_readers_read_them(client, seeded, editor):
-    claim = Claim.objects.get(public_id="C0015")
+def test_a_history_names_fields_and_values_as_readers_read_them(client, small_world, editor):
+    claim = small_world.supply
+    firms = [small_world.sany.public_id, small_world.xcmg.public_id]
     before_region = claim.get_region_display()
     publish(
         staging.stage_edit(
-            record=claim,
-            fields={"region": "kherson", "firms": ["F0001", "F0002"], "stage": 3},
-            user=editor,
+            record=claim, fields={"region": "kherson", "firms": firms, "stage": 3}, user=editor
         )
     )
-    history = client.get("/history/C0015/").content.decode()
+    history = client.get(f"/history/{claim.public_id}/").content.decode()
     newest = history.split('class="diff"')[1]  # update 2's change, listed first
     rows = {
         label: (before, after)
@@ -260,16 +261,16 @@ def test_a_history_names_fields_and_values_as_readers_read_them(client, seeded, 
     }
     assert rows["Occupied region"] == (before_region, "Kherson oblast")
     assert rows["Engagement stage"][1] == "Stage 3 · state capital"
-    assert rows["Firms"][1] == "F0001, F0002"
+    assert rows["Firms"][1] == ", ".join(firms)
     assert "region" not in rows
     assert "kherson" not in history
     # The stored diff keeps the exact values; only the page reads them out.
-    change = Change.objects.get(public_id="C0015", state="published", update__number=2)
+    change = Change.objects.get(public_id=claim.public_id, state="published", update__number=2)
     assert {"field": "region", "before": claim.region, "after": "kherson"} in change.diff
 
 
-def test_right_of_reply_shows_on_the_claim_as_the_firms_response(client, seeded, editor):
-    claim = Claim.objects.get(public_id="C0015")
+def test_right_of_reply_shows_on_the_claim_as_the_firms_response(client, small_world, editor):
+    claim = small_world.supply
     correction, _token = corrections.submit_correction(
         target=claim,
         what_is_wrong="Context missing",
@@ -283,12 +284,13 @@ def test_right_of_reply_shows_on_the_claim_as_the_firms_response(client, seeded,
     assert "We sold the machines before 2022." in body
 
 
-def test_submitters_private_data_never_appears_in_public_pages(client, seeded, editor):
+def test_submitters_private_data_never_appears_in_public_pages(client, small_world, editor):
+    sany = small_world.sany
     canary_name, canary_email = "Zyxwv Canary", "canary-7731@example.org"
     client.post(
-        "/corrections/new/?record=F0001",
+        f"/corrections/new/?record={sany.public_id}",
         correction_form_data(
-            record="F0001",
+            record=sany.public_id,
             what_is_wrong="Something",
             proposed_fix="Else",
             name=canary_name,
@@ -301,7 +303,7 @@ def test_submitters_private_data_never_appears_in_public_pages(client, seeded, e
     corrections.transition(correction=correction, to="accepted", actor=editor)
     publish(
         staging.stage_edit(
-            record=Firm.objects.get(public_id="F0001"),
+            record=sany,
             fields={"description": "New"},
             user=editor,
             correction=correction,
@@ -309,12 +311,12 @@ def test_submitters_private_data_never_appears_in_public_pages(client, seeded, e
     )
     pages = [
         "/",
-        "/firms/F0001/",
+        sany.get_absolute_url(),
         "/corrections/",
         "/updates/",
         "/updates/2/",
         "/updates/feed/",
-        "/history/F0001/",
+        f"/history/{sany.public_id}/",
         "/firms/",
         "/claims/",
     ]
@@ -324,7 +326,7 @@ def test_submitters_private_data_never_appears_in_public_pages(client, seeded, e
             assert secret not in body, (url, secret)
 
 
-def test_the_public_log_shows_statuses_and_the_median_time_to_decision(client, seeded, editor):
+def test_the_public_log_shows_statuses_and_the_median_time_to_decision(client, editor):
     first, _ = corrections.submit_correction(what_is_wrong="a", proposed_fix="b")
     corrections.submit_correction(what_is_wrong="c", proposed_fix="d")
     corrections.transition(
@@ -339,12 +341,12 @@ def test_the_public_log_shows_statuses_and_the_median_time_to_decision(client, s
     assert Transition.objects.filter(correction=first).count() == 2
 
 
-def test_updates_list_and_atom_feed(client, seeded):
+def test_updates_list_and_atom_feed(client, small_world):
     body = client.get("/updates/").content.decode()
     assert "Update 1" in body
     feed = client.get("/updates/feed/")
     assert feed["Content-Type"].startswith("application/atom+xml")
-    assert "Update 1: Seed dataset" in feed.content.decode()
+    assert f"Update 1: {small_world.update_1.summary}" in feed.content.decode()
 
 
 def test_an_unknown_tracking_token_is_a_404(client):

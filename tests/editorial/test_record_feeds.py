@@ -5,8 +5,6 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from editorial import staging
-from entities.models import Firm, Site
-from evidence.models import Claim
 from tests.conftest import publish
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -24,15 +22,14 @@ def entries(client, url):
     ]
 
 
-def test_sany_s_feed_lists_a_change_made_to_its_claim_in_a_publish(client, seeded):
-    sany = Firm.objects.get(public_id="F0001")
-    claim = Claim.objects.get(public_id="C0015")
+def test_a_firm_s_feed_lists_a_change_made_to_its_claim_in_a_publish(client, small_world):
+    sany, claim = small_world.sany, small_world.supply
     change = staging.stage_edit(
         record=claim, fields={"statement": claim.statement + " (reworded)"}, user=None
     )
-    update = publish(change, summary="Reword C0015")
+    update = publish(change, summary=f"Reword {claim.public_id}")
     titles = entries(client, f"/firms/{sany.public_id}/feed/")
-    assert titles[0][0].startswith("Changed: C0015")
+    assert titles[0][0].startswith(f"Changed: {claim.public_id}")
     assert f"(update {update.number})" in titles[0][0]
     assert "Fields: Statement." in titles[0][1]
     # The profile links its feed, for readers and for feed readers.
@@ -41,15 +38,16 @@ def test_sany_s_feed_lists_a_change_made_to_its_claim_in_a_publish(client, seede
     assert 'rel="alternate" type="application/atom+xml"' in profile
 
 
-def test_a_withdrawn_claim_shows_in_its_site_s_feed_and_not_in_another_s(client, seeded):
-    claim = Claim.objects.filter(sites__isnull=False).order_by("public_id").first()
-    site = claim.sites.order_by("public_id").first()
-    other = Site.objects.exclude(claims=claim).order_by("public_id").first()
+def test_a_withdrawn_claim_shows_in_its_site_s_feed_and_not_in_another_s(client, small_world):
+    claim, site = small_world.loaders, small_world.bilorichenska
+    other = small_world.khrustalna
+    assert list(claim.sites.all()) == [site]
     change = staging.stage_withdrawal(record=claim, reason="Source retracted.", user=None)
     publish(change, summary="Withdraw")
     titles = [title for title, _ in entries(client, f"/sites/{site.public_id}/feed/")]
     assert titles[0].startswith(f"Withdrawn: {claim.public_id}")
     other_titles = [title for title, _ in entries(client, f"/sites/{other.public_id}/feed/")]
+    assert other_titles  # the other site's feed has entries: its own claim's
     assert not any(claim.public_id in title for title in other_titles)
 
 

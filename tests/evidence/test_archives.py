@@ -81,6 +81,8 @@ def test_the_source_page_shows_a_recorded_exemption(client):
 
 
 def test_the_seed_keeps_no_copy_of_the_hub_briefing_and_says_where_it_is(client, seeded):
+    # A test of the seed data itself (the rules it relies on are tested above
+    # with factories): what seeds/ says of its sources' copies.
     source = Source.objects.get(public_id="SRC0001")
     assert source.snapshot is None
     assert source.url.startswith("https://")

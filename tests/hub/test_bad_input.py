@@ -141,7 +141,9 @@ def test_html_in_a_query_is_escaped(client):
     assert "&lt;script&gt;" in body
 
 
-def test_a_filter_error_names_the_field_as_the_form_labels_it(client, seeded):
+@pytest.mark.django_db
+def test_a_filter_error_names_the_field_as_the_form_labels_it(client):
+    ClaimFactory()
     body = client.get("/claims/", {"date_from": "2024-13-45"}).content.decode()
     assert "date_from:" not in body
     assert 'href="#id_date_from">' in body

@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.factories import FirmFactory, SourceFactory
+
 pytestmark = pytest.mark.django_db
 
 PUBLIC_PAGES = [
@@ -13,17 +15,18 @@ PUBLIC_PAGES = [
     "/methodology/",
     "/privacy/",
     "/search/?q=SANY",
-    "/firms/F0001/",
-    "/sites/S0001/",
-    "/claims/C0001/",
-    "/sources/SRC0001/",
-    "/relationships/R0001/",
+    # A record page of each kind, named by the small world's records.
+    "/firms/{sany}/",
+    "/sites/{bilorichenska}/",
+    "/claims/{supply}/",
+    "/sources/{briefing}/",
+    "/relationships/{owns}/",
 ]
 
 
 @pytest.mark.parametrize("url", PUBLIC_PAGES)
-def test_every_page_states_the_data_licence_and_links_the_methodology(client, seeded, url):
-    response = client.get(url)
+def test_every_page_states_the_data_licence_and_links_the_methodology(client, small_world, url):
+    response = client.get(url.format(**small_world.ids()))
     assert response.status_code == 200
     body = response.content.decode()
     assert 'href="https://creativecommons.org/licenses/by/4.0/"' in body
@@ -33,11 +36,11 @@ def test_every_page_states_the_data_licence_and_links_the_methodology(client, se
     assert 'href="#content"' in body  # the skip link
 
 
-def test_home_shows_headline_figures_and_the_three_stages(client, seeded):
+def test_home_shows_headline_figures_and_the_three_stages(client, small_world):
     body = client.get("/").content.decode()
-    # Sany Group, XCMG Group and the Genertec group have no claim of their own.
-    assert "14</strong> firms and organisations named in claims" in body
-    assert "3 related organisations</a> with no claim of their own" in body
+    # Six firms are named in claims; SANY's parent group and the alliance are not.
+    assert "6</strong> firms and organisations named in claims" in body
+    assert "2 related organisations</a> with no claim of their own" in body
     for stage in ["Stage 1", "Stage 2", "Stage 3"]:
         assert stage in body
     assert 'action="/search/"' in body
@@ -76,7 +79,7 @@ def test_the_privacy_page_states_what_is_kept_and_for_as_long_as_the_settings_sa
     assert 'href="/privacy/#corrections"' in form
 
 
-def test_search_finds_names_in_every_script(client, seeded):
+def test_search_finds_names_in_every_script(client, small_world):
     for query, expected in [
         ("三一", "SANY"),
         ("SANY", "SANY"),
@@ -87,10 +90,11 @@ def test_search_finds_names_in_every_script(client, seeded):
         assert expected in body, query
 
 
-def test_a_citation_permalink_leads_to_its_footnote(client, seeded):
-    response = client.get("/citations/CIT0001/")
+def test_a_citation_permalink_leads_to_its_footnote(client, small_world):
+    citation = small_world.citation1
+    response = client.get(f"/citations/{citation.public_id}/")
     assert response.status_code == 301  # the citation's URL is permanent
-    assert response["Location"].endswith("#CIT0001")
+    assert response["Location"] == f"{citation.claim.get_absolute_url()}#{citation.public_id}"
 
 
 def test_the_csp_header_forbids_inline_script(client):
@@ -100,16 +104,17 @@ def test_the_csp_header_forbids_inline_script(client):
     assert "object-src 'none'" in csp
 
 
-def test_the_home_page_names_the_latest_update(client, seeded):
+def test_the_home_page_names_the_latest_update(client, small_world):
     body = client.get("/").content.decode()
     assert 'href="/updates/1/">update 1</a>' in body
     assert 'href="/updates/"' in body
 
 
-def test_a_lower_case_identifier_redirects_to_the_record(client, seeded):
-    response = client.get("/firms/f0001/")
+def test_a_lower_case_identifier_redirects_to_the_record(client):
+    firm = FirmFactory()
+    response = client.get(f"/firms/{firm.public_id.lower()}/")
     assert response.status_code == 301
-    assert response["Location"] == "/firms/F0001/"
+    assert response["Location"] == f"/firms/{firm.public_id}/"
     assert client.get("/firms/f9999/").status_code == 404
 
 
@@ -121,15 +126,18 @@ def test_robots_txt_keeps_crawlers_off_staff_pages_and_trackers(client, db):
     assert "Disallow: /corrections/track/" in response.content.decode()
 
 
-def test_every_page_names_its_icon(client, seeded):
+def test_every_page_names_its_icon(client):
     assert 'rel="icon" href="/static/favicon.svg"' in client.get("/").content.decode()
 
 
-def test_record_identifiers_in_running_text_link_to_their_records(client, seeded):
-    body = client.get("/firms/F0001/").content.decode()
-    # The description cites its sources as "(SRC0008)": each is now a link.
-    assert '(<a href="/sources/SRC0008/" class="id">SRC0008</a>)' in body
-    assert "(SRC0008)" not in body
+def test_record_identifiers_in_running_text_link_to_their_records(client):
+    source = SourceFactory()
+    firm = FirmFactory(description=f"Listed in Shanghai ({source.public_id}).")
+    body = client.get(firm.get_absolute_url()).content.decode()
+    # The description cites its source as "(SRC…)": it is now a link.
+    link = f'<a href="/sources/{source.public_id}/" class="id">{source.public_id}</a>'
+    assert f"({link})" in body
+    assert f"({source.public_id})" not in body
 
 
 def test_the_record_links_filter_escapes_the_text_around_the_identifiers():
@@ -146,6 +154,8 @@ def test_the_record_links_filter_escapes_the_text_around_the_identifiers():
 
 
 def test_no_public_text_names_the_project_s_internal_files(client, seeded):
+    # A test of the seed data itself: its texts speak of the seed article and
+    # the provenance notes, which readers must not see named as files.
     for url in ["/sources/SRC0001/", "/sites/S0001/"]:
         body = client.get(url).content.decode()
         assert "seed-article.txt" not in body, url

@@ -31,16 +31,18 @@ def ids(section):
     return re.findall(r'<span class="id">([A-Z]+[0-9]+)</span>', section)
 
 
-def test_a_firm_s_name_in_chinese_finds_the_claims_about_it(client, seeded):
+def test_a_firm_s_name_in_chinese_finds_the_claims_about_it(client, small_world):
+    sany, claim = small_world.sany, small_world.supply
     body = page(client, "三一")
-    assert "F0001" in ids(group(body, "firms"))
+    assert sany.public_id in ids(group(body, "firms"))
     about = group(body, "firm_claims")
     assert "Claims about the firms found" in about
-    assert "C0015" in ids(about)
+    assert claim.public_id in ids(about)
     # Shown as such: which firms, each linking its claims.
-    assert 'href="/claims/?firm=F0001"' in about
+    assert f'href="/claims/?firm={sany.public_id}"' in about
     # The statement itself does not hold 三一: the plain claim group does not find it.
-    assert "C0015" not in ids(group(body, "claims"))
+    assert "三一" not in claim.statement
+    assert claim.public_id not in ids(group(body, "claims"))
 
 
 def test_a_firm_found_only_in_another_firm_s_description_brings_no_claims(client):
