@@ -126,6 +126,8 @@ class Graph:
     edges: list = field(default_factory=list)
     focus: str = ""
     used: tuple = COLUMNS
+    # True when a firm's sites were more than the neighbourhood draws.
+    sites_cut: bool = False
 
     @property
     def columns(self):
@@ -321,21 +323,34 @@ def whole_network(relationships, *, focus=None):
     )
 
 
-def around(relationships, firms, *, focus=None):
-    """The graph of some firms: their ties (`relationships`), sites and regions."""
+def around(relationships, firms, *, focus=None, site_limit=None):
+    """The graph of some firms: their ties (`relationships`), sites and regions.
+
+    With `site_limit`, only that many sites are drawn, those with the most of
+    the firms' claims (a firm can be at thousands: no reader can follow such a
+    diagram, and laying it out took most of a profile's time); the graph's
+    `sites_cut` says so. Every region stays: there are few.
+    """
     from derived.models import FirmClaimFact, FirmSite
 
     ids = [firm.pk for firm in firms]
     firm_sites = (
         FirmSite.objects.filter(firm_id__in=ids, site__status="published")
         .select_related("firm", "site")
-        .order_by("firm__public_id", "site__public_id")
+        .order_by("-claims", "firm__public_id", "site__public_id")
     )
+    sites_cut = False
+    if site_limit is not None:
+        firm_sites = list(firm_sites[: site_limit + 1])
+        sites_cut = len(firm_sites) > site_limit
+        firm_sites = firm_sites[:site_limit]
     facts = (
         FirmClaimFact.objects.filter(facet=FirmClaimFact.Facet.REGION, firm_id__in=ids)
         .select_related("firm")
         .order_by("firm__public_id", "value")
     )
-    return build(
+    graph = build(
         relationships, firm_sites, [(f.firm, f.value, f.claims) for f in facts], focus=focus
     )
+    graph.sites_cut = sites_cut
+    return graph

@@ -158,12 +158,17 @@ def tile_config():
 # The network graph (laid out in entities.network).
 
 
+# The sites a profile's network draws: those with the firm's most claims.
+SITES_IN_NEIGHBOURHOOD = 12
+
+
 def firm_neighbourhood(firm):
     """A firm's own ties both ways (prefetched by Firm.objects.for_profile()), sites and regions."""
     from .network import around
 
     relationships = [*firm.public_relationships_out, *firm.public_relationships_in]
-    return relationships, around(relationships, [firm], focus=firm.public_id)
+    graph = around(relationships, [firm], focus=firm.public_id, site_limit=SITES_IN_NEIGHBOURHOOD)
+    return relationships, graph
 
 
 def connected_to(relationships, public_id):

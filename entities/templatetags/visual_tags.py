@@ -8,7 +8,7 @@ from django import template
 
 from entities.models import Site
 from entities.timeline import claim_timeline, describe
-from entities.visual import firm_neighbourhood, site_map
+from entities.visual import SITES_IN_NEIGHBOURHOOD, firm_neighbourhood, site_map
 
 register = template.Library()
 
@@ -25,7 +25,7 @@ def map_of(sites):
 def network_of(firm):
     """A firm's neighbourhood: its relationships and the graph of them."""
     relationships, graph = firm_neighbourhood(firm)
-    return {"relationships": relationships, "graph": graph}
+    return {"relationships": relationships, "graph": graph, "site_limit": SITES_IN_NEIGHBOURHOOD}
 
 
 @register.simple_tag

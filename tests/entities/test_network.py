@@ -6,13 +6,14 @@ import re
 import pytest
 
 from entities.network import LINE_CHARS, MAX_LINES, ROW, Node
-from entities.visual import connected_to
+from entities.visual import SITES_IN_NEIGHBOURHOOD, connected_to
 from tests.factories import (
     CitationFactory,
     ClaimFactory,
     FirmFactory,
     RelationshipFactory,
     SiteFactory,
+    counts_deferred,
 )
 
 pytestmark = pytest.mark.django_db
@@ -148,3 +149,33 @@ def test_a_firm_profile_draws_its_neighbourhood_with_its_sites_and_regions(clien
 def test_a_firm_without_ties_or_sites_has_no_graph(client):
     body = client.get(FirmFactory().get_absolute_url()).content.decode()
     assert "network-graph" not in body
+
+
+def test_a_firm_at_many_sites_has_the_sites_with_most_claims_drawn_and_the_rest_linked(client):
+    firm = FirmFactory()
+    limit = SITES_IN_NEIGHBOURHOOD
+    with counts_deferred():
+        sites = [SiteFactory(name_en=f"Site {n:02d}", region="donetsk") for n in range(limit + 3)]
+        # The last three sites have two claims each, the others one.
+        for site in sites:
+            ClaimFactory(firms=[firm], sites=[site], region="donetsk")
+        for site in sites[-3:]:
+            ClaimFactory(firms=[firm], sites=[site], region="donetsk")
+
+    body = client.get(firm.get_absolute_url()).content.decode()
+
+    drawn = {key for key in nodes(body) if key.startswith("S")}
+    assert len(drawn) == limit
+    assert {site.public_id for site in sites[-3:]} <= drawn
+    assert "region:donetsk" in nodes(body)
+    assert f"The diagram draws the {limit} sites with the most claims." in body
+    assert f'href="/sites/?firm={firm.public_id}"' in body
+
+
+def test_a_firm_within_the_limit_has_every_site_drawn_and_no_note(client):
+    firm = FirmFactory()
+    for _ in range(3):
+        ClaimFactory(firms=[firm], sites=[SiteFactory()], region="donetsk")
+    body = client.get(firm.get_absolute_url()).content.decode()
+    assert len([key for key in nodes(body) if key.startswith("S")]) == 3
+    assert "The diagram draws the" not in body
