@@ -77,7 +77,7 @@ def flush_empties_public_tables():
 
 
 @pytest.fixture(scope="module")
-def seed_history(django_db_setup, django_db_blocker):
+def seed_history(django_db_setup, django_db_blocker, tmp_path_factory):
     """The whole shipped seed history (update 1 and seeds/updates/), loaded once per module.
 
     Replaying the history takes seconds, and the tests of the seed data only
@@ -86,10 +86,22 @@ def seed_history(django_db_setup, django_db_blocker):
     savepoint of its own (the `db` fixture), so what one test writes is gone
     before the next. A module that uses it must not hold tests that expect an
     empty database. Gives what load_seeds printed.
+
+    Its packages go to a folder of its own, as each test's do (`downloads_root`,
+    which is set up later than a module's fixture): publishing tidies away any
+    half-written package folder it finds, another worker's too.
     """
     from django.db import transaction
+    from django.test import override_settings
 
-    with django_db_blocker.unblock(), transaction.atomic():
+    root = tmp_path_factory.mktemp("seed-history")
+    with (
+        override_settings(
+            HUB_DOWNLOADS_ROOT=root / "downloads", HUB_SNAPSHOTS_ROOT=root / "snapshots"
+        ),
+        django_db_blocker.unblock(),
+        transaction.atomic(),
+    ):
         out = io.StringIO()
         call_command("load_seeds", stdout=out)
         yield out.getvalue()
