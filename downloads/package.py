@@ -36,7 +36,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import transaction
 
-from . import archive, ftm, incremental, integrity, readme
+from . import archive, ftm, ftm_copy, incremental, integrity, readme
 from .tables import TABLES
 
 logger = logging.getLogger("hub.downloads")
@@ -51,7 +51,7 @@ README_NAMES = [
 ]
 # The files written beside the tables and the delta, in manifest and zip order.
 ABOUT_FILES = ["README.md", "LICENSE.txt", "datapackage.json", "codebook.md", "CITATION.cff"]
-FTM_FILE = "entities.ftm.jsonl"
+FTM_FILE = ftm.FILE
 
 
 def root():
@@ -203,7 +203,7 @@ def _build_incremental(folder, update, answered):
         for path in checks:
             verified[path] = executor.submit(archive.sha256_of, path)
         counts["delta"] = write_delta(folder, entries, answered)
-        hashes = _finish(folder, update, tables, counts, today, executor)
+        hashes = _finish(folder, update, tables, counts, today, executor, previous=previous.folder)
         for path, digest in verified.items():
             if digest.result() != checks[path]:
                 raise incremental.Unusable(f"{path.name} differs from its recorded SHA-256")
@@ -247,14 +247,19 @@ def write_delta(folder, entries, answered):
     return written
 
 
-def _finish(folder, update, tables, counts, today, executor):
-    """The readme files, the manifest (hashed in parallel), the zip, the index. Returns the hashes."""
+def _finish(folder, update, tables, counts, today, executor, previous=None):
+    """The readme files, the manifest (hashed in parallel), the zip, the index. Returns the hashes.
+
+    `previous`: the folder of N-1's package when N is merged from it (the
+    FollowTheMoney file copies its unchanged entities).
+    """
     (folder / "datapackage.json").write_text(
         json.dumps(datapackage(update), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
     (folder / "codebook.md").write_text(codebook(update), encoding="utf-8")
     (folder / "CITATION.cff").write_text(citation_cff(update), encoding="utf-8")
-    counts[FTM_FILE.removesuffix(".jsonl")] = sum(ftm.write(folder, today).values())
+    entity_counts, ftm_sections = ftm.write(folder, today, previous=previous)
+    counts[FTM_FILE.removesuffix(".jsonl")] = sum(entity_counts.values())
     readme.write(folder, update, counts)
     names = [*table_files(), "delta.jsonl", FTM_FILE, *ABOUT_FILES]
     hashing = {name: executor.submit(archive.sha256_of, folder / name) for name in names}
@@ -288,6 +293,7 @@ def _finish(folder, update, tables, counts, today, executor):
     digest = archive.sha256_of(folder / zip_name(update))
     (folder / f"{zip_name(update)}.sha256").write_text(f"{digest}  {zip_name(update)}\n")
     incremental.write_index(folder, tables, written, today)
+    ftm_copy.write_index(folder, ftm_sections)
     return hashes
 
 

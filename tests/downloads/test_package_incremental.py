@@ -16,7 +16,7 @@ from decimal import Decimal
 import pytest
 from django.db.models.functions import Now
 
-from downloads import archive, incremental, package
+from downloads import archive, ftm, ftm_copy, incremental, package
 from editorial import publishing, staging
 from editorial.models import Update
 from editorial.publishing import rules
@@ -289,3 +289,57 @@ def test_build_package_compare_checks_the_latest_package_against_a_full_rebuild(
     with pytest.raises(CommandError, match="differs"):
         call_command("build_package", "2", "--compare", stdout=out)
     assert "firms.jsonl: differs" in out.getvalue()
+
+
+@pytest.fixture
+def entities_made(monkeypatch):
+    """The claims and sources whose FollowTheMoney entities were made, not copied."""
+    made = {"claims": [], "sources": []}
+    real_claims, real_source = ftm.claim_entities, ftm.source_entity
+
+    def claim_entities(row):
+        made["claims"].append(row["id"])
+        return real_claims(row)
+
+    def source_entity(row):
+        made["sources"].append(row["id"])
+        return real_source(row)
+
+    monkeypatch.setattr(ftm, "claim_entities", claim_entities)
+    monkeypatch.setattr(ftm, "source_entity", source_entity)
+    return made
+
+
+def test_an_update_makes_the_entities_only_of_the_claims_and_sources_it_changed(
+    entities_made, builds, small_world, editor, tmp_path
+):
+    w = small_world
+    builds.clear()
+    entities_made["claims"].clear()
+    entities_made["sources"].clear()
+    update = publish(
+        staging.stage_edit(record=w.loaders, fields={"statement": "Edited."}, user=editor),
+        key="k-ftm",
+    )
+    assert builds == ["incremental"]
+    assert entities_made == {"claims": [w.loaders.public_id], "sources": []}
+    assert published_equals_full_rebuild(update, tmp_path)
+
+
+def test_entities_of_a_package_made_otherwise_are_all_made_again(
+    entities_made, builds, small_world, editor, tmp_path
+):
+    w = small_world
+    index = package.directory(1) / incremental.INDEX / ftm_copy.INDEX_FILE
+    index.chmod(0o644)
+    index.write_text(json.dumps({**json.loads(index.read_text()), "fingerprint": "other"}))
+    builds.clear()
+    entities_made["claims"].clear()
+    entities_made["sources"].clear()
+    update = publish(
+        staging.stage_edit(record=w.loaders, fields={"statement": "Edited."}, user=editor),
+        key="k-ftm",
+    )
+    assert builds == ["incremental"]
+    assert len(entities_made["claims"]) == Claim.objects.public().count()
+    assert published_equals_full_rebuild(update, tmp_path)
