@@ -56,11 +56,6 @@ def sections_of(previous):
     return index["sections"]
 
 
-def order(identifier):
-    """The tables' download order (rowindex.order), of an identifier in bytes."""
-    return (len(identifier), identifier)
-
-
 class Copy:
     """One table's entities: N-1's lines where its row is unchanged, made afresh elsewhere."""
 
@@ -79,10 +74,10 @@ class Copy:
         ):
             old_file.seek(self.start)
             groups = self._groups(old_file)
-            old = ((order(ROW_ID.match(line).group(1)), line) for line in old_rows)
+            old = ((rowindex.order(ROW_ID.match(line).group(1)), line) for line in old_rows)
             old_row, group = next(old, None), next(groups, None)
             for line in new_rows:
-                key = order(ROW_ID.match(line).group(1))
+                key = rowindex.order(ROW_ID.match(line).group(1))
                 while old_row is not None and old_row[0] < key:
                     old_row = next(old, None)
                 while group is not None and group[0] < key:
@@ -103,10 +98,10 @@ class Copy:
             remaining -= len(line)
             # tot-insights-hub-C0001-F0002: the record is the id's first part after the prefix.
             record = ROW_ID.match(line).group(1).removeprefix(self.prefix).split(b"-", 1)[0]
-            if order(record) != key:
+            if rowindex.order(record) != key:
                 if lines:
                     yield key, lines
-                key, lines = order(record), []
+                key, lines = rowindex.order(record), []
             lines.append(line)
         if lines:
             yield key, lines

@@ -7,53 +7,51 @@ from evidence.models import Claim, Source
 
 from .columns import Table, c, link_rows
 
-CLAIM_FIRMS = Table(
-    "claim_firms",
-    Claim.firms.through,
+
+def claim_links(field, other, other_model, title, description, other_doc):
+    """The table of a claim's many-to-many `field`: one row per claim and `other` record."""
+    through = getattr(Claim, field).through
+    return Table(
+        f"claim_{field}",
+        through,
+        title,
+        description,
+        [
+            c("claim_id", "string", "The claim.", "claim__public_id", foreign_key=("claims", "id")),
+            c(
+                f"{other}_id",
+                "string",
+                other_doc,
+                f"{other}__public_id",
+                foreign_key=(field, "id"),
+            ),
+        ],
+        queryset=link_rows(
+            through,
+            "claim",
+            other,
+            owner_rows=lambda: Claim.objects.public_rows(),
+            other_rows=lambda: other_model.objects.public_rows(),
+        ),
+        key=("claim_id", f"{other}_id"),
+    )
+
+
+CLAIM_FIRMS = claim_links(
+    "firms",
+    "firm",
+    Firm,
     gettext_noop("Claims and firms"),
     gettext_noop("Which firms each claim is about: one row per claim and firm."),
-    [
-        c("claim_id", "string", "The claim.", "claim__public_id", foreign_key=("claims", "id")),
-        c(
-            "firm_id",
-            "string",
-            "A firm it is about.",
-            "firm__public_id",
-            foreign_key=("firms", "id"),
-        ),
-    ],
-    queryset=link_rows(
-        Claim.firms.through,
-        "claim",
-        "firm",
-        owner_rows=lambda: Claim.objects.public_rows(),
-        other_rows=lambda: Firm.objects.public_rows(),
-    ),
-    key=("claim_id", "firm_id"),
+    "A firm it is about.",
 )
-CLAIM_SITES = Table(
-    "claim_sites",
-    Claim.sites.through,
+CLAIM_SITES = claim_links(
+    "sites",
+    "site",
+    Site,
     gettext_noop("Claims and sites"),
     gettext_noop("Which sites each claim is about: one row per claim and site."),
-    [
-        c("claim_id", "string", "The claim.", "claim__public_id", foreign_key=("claims", "id")),
-        c(
-            "site_id",
-            "string",
-            "A site it is about.",
-            "site__public_id",
-            foreign_key=("sites", "id"),
-        ),
-    ],
-    queryset=link_rows(
-        Claim.sites.through,
-        "claim",
-        "site",
-        owner_rows=lambda: Claim.objects.public_rows(),
-        other_rows=lambda: Site.objects.public_rows(),
-    ),
-    key=("claim_id", "site_id"),
+    "A site it is about.",
 )
 SOURCE_RELAYS = Table(
     "source_relays",

@@ -297,10 +297,6 @@ def _finish(folder, update, tables, counts, today, executor, previous=None):
     return hashes
 
 
-def _order(identifier):
-    return (len(identifier), identifier)
-
-
 def _read_jsonl(path):
     if not path.is_file():
         return
@@ -328,11 +324,12 @@ def _merge_diff(old, new):
     old_row, new_row = next(old, sentinel), next(new, sentinel)
     while old_row is not None or new_row is not None:
         if new_row is None or (
-            old_row is not None and _order(old_row["id"]) < _order(new_row["id"])
+            old_row is not None
+            and incremental.order(old_row["id"]) < incremental.order(new_row["id"])
         ):
             yield "withdrawn", old_row["id"], None
             old_row = next(old, sentinel)
-        elif old_row is None or _order(new_row["id"]) < _order(old_row["id"]):
+        elif old_row is None or incremental.order(new_row["id"]) < incremental.order(old_row["id"]):
             yield "added", new_row["id"], new_row
             new_row = next(new, sentinel)
         else:

@@ -1,35 +1,17 @@
-"""The seed dataset: complete, cited, and loaded in one idempotent transaction."""
+"""load_seeds: a changed file, a bad row or a rule broken loads nothing and says where."""
 
-import io
 import json
 import shutil
-from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.core import serializers
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 
 from editorial.models import Update
-from entities.models import Firm, Relationship, SanctionsDesignation, Site
-from evidence.models import Citation, Claim, Source
+from entities.models import Firm, Site
+from evidence.models import Claim
+from tests.hub.conftest import SEEDS, load
 
 pytestmark = pytest.mark.django_db
-SEEDS = Path(settings.BASE_DIR) / "seeds"
-MODELS = [Firm, Relationship, SanctionsDesignation, Site, Source, Claim, Citation]
-
-
-def snapshot():
-    return {
-        model.__name__: serializers.serialize("json", model.objects.order_by("pk"))
-        for model in MODELS
-    }
-
-
-def load(**kwargs):
-    out = io.StringIO()
-    call_command("load_seeds", stdout=out, **kwargs)
-    return out.getvalue()
 
 
 def tables_only(tmp_path):

@@ -5,21 +5,19 @@ Every test here reads the whole seed history, loaded once for the module
 bad or changed files is tested in test_load_seeds.py, on an empty database.
 """
 
-import io
 import os
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core import serializers
-from django.core.management import call_command
 
 from editorial.models import Update
 from entities.models import Firm, Relationship, SanctionsDesignation, Site
 from evidence.models import Citation, Claim, Source
+from tests.hub.conftest import SEEDS, load
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("seed_history")]
-SEEDS = Path(settings.BASE_DIR) / "seeds"
 MODELS = [Firm, Relationship, SanctionsDesignation, Site, Source, Claim, Citation]
 
 
@@ -28,12 +26,6 @@ def snapshot():
         model.__name__: serializers.serialize("json", model.objects.order_by("pk"))
         for model in MODELS
     }
-
-
-def load(**kwargs):
-    out = io.StringIO()
-    call_command("load_seeds", stdout=out, **kwargs)
-    return out.getvalue()
 
 
 def test_a_second_load_changes_nothing():
