@@ -56,10 +56,17 @@ class Table:
     # columns together; `queryset` gives its public rows in download order.
     queryset: object = None
     key: tuple = ("id",)
+    # A link table's owner: the field of `model` (the many-to-many table) whose
+    # record lists the same pairs in a column of its own row (a claim's firms).
+    owner: str = ""
 
     @property
     def is_link(self):
         return self.queryset is not None
+
+    @property
+    def owner_model(self):
+        return self.model._meta.get_field(self.owner).related_model
 
     @property
     def column_names(self):

@@ -9,7 +9,10 @@ value the library would drop is an error, never a silent loss.
 How each table maps (the codebook prints MAPPING):
 """
 
+import contextlib
 import json
+import mmap
+import re
 
 from django.utils import translation
 from followthemoney import model
@@ -120,6 +123,29 @@ def _rows(folder, table):
     with (folder / f"{table}.jsonl").open(encoding="utf-8") as lines:
         for line in lines:
             yield json.loads(line)
+
+
+# The key of a citation's relationship when it has one: JSON escapes every
+# quote inside a value, so these bytes occur only as the key itself.
+RELATIONSHIP_KEY = re.compile(rb'"relationship_id": "')
+
+
+def _relationship_citations(folder):
+    """The citations rows that cite for a relationship, found without parsing the others.
+
+    Millions of citations cite for a claim; parsing each line to find the few
+    that back a relationship would be most of the time of writing the file.
+    """
+    path = folder / "citations.jsonl"
+    if path.stat().st_size == 0:
+        return
+    with path.open("rb") as lines, mmap.mmap(lines.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        for match in RELATIONSHIP_KEY.finditer(data):
+            start = data.rfind(b"\n", 0, match.start()) + 1
+            end = data.find(b"\n", match.end())
+            row = json.loads(data[start : end if end >= 0 else len(data)])
+            if row["relationship_id"]:
+                yield row
 
 
 def firm_entity(row, topics):
@@ -238,60 +264,100 @@ def _partial(date, precision):
 
 
 FILE = "entities.ftm.jsonl"
-# The tables whose entities depend on their own row alone: the next update
-# copies them from this file when the row's line is unchanged (ftm_copy). The
-# others are made afresh every time: firms (their topics come from the
-# designations in force today), relationships (their proofs from the citations)
-# and the small tables of sites and designations.
-COPIED = {"sources", "claims"}
+# The tables whose entities depend on their own row alone, with the schema of
+# every entity they make: the next update copies them from this file when the
+# row is unchanged (ftm_copy). The others are made afresh every time: firms
+# (their topics come from the designations in force today), relationships
+# (their proofs from the citations) and the small tables of sites and
+# designations.
+COPIED = {"sources": "Document", "claims": "Documentation"}
 
 
-def write(folder, today, previous=None):
+def write(folder, today, old=None, tables=None):
     """Write entities.ftm.jsonl from the package's tables in `folder`.
 
-    With `previous` (the folder of update N-1's package), a source's or a
-    claim's entities are copied from N-1's file when its table line is N-1's
-    byte for byte, and made only for the rows that changed: the bytes of
+    With `old` (update N-1's ftm_copy.Earlier) and `tables` (N's
+    TableFiles by name), the entities of each run of source or claim rows the
+    incremental build copied from N-1 are one copied byte range of N-1's file,
+    and only the rows written anew have their entities made: the bytes of
     making them all, without the time (at a million claims, making every
-    entity took minutes of each publish). Returns ({schema: count}, sections).
+    entity took minutes of each publish). Returns ({schema: count},
+    {table: ftm_copy.Offsets} for the index).
     """
     topics, proofs = {}, {}
     for row in _rows(folder, "sanctions"):
         in_force = not row["ended_on"] or row["ended_on"] > today.isoformat()
         if in_force and row["kind"] in KIND_TOPICS:
             topics.setdefault(row["firm_id"], set()).add(KIND_TOPICS[row["kind"]])
-    for row in _rows(folder, "citations"):
-        if row["relationship_id"]:
-            proofs.setdefault(row["relationship_id"], set()).add(row["source_id"])
-    old_sections = ftm_copy.sections_of(previous)
-    counts, sections = {}, {}
-    with (folder / FILE).open("wb") as out:
+    for row in _relationship_citations(folder):
+        proofs.setdefault(row["relationship_id"], set()).add(row["source_id"])
+    counts, offsets = {}, {}
+    stack = contextlib.ExitStack()
+    out = stack.enter_context(ftm_copy.Out(folder / FILE))
+    old_file = stack.enter_context(old.path.open("rb")).fileno() if old is not None else None
 
-        def emit(entity):
-            line = json.dumps(entity.to_dict(), ensure_ascii=False, sort_keys=True) + "\n"
-            out.write(line.encode("utf-8"))
-            counts[entity.schema.name] = counts.get(entity.schema.name, 0) + 1
+    def emit(entity):
+        line = json.dumps(entity.to_dict(), ensure_ascii=False, sort_keys=True) + "\n"
+        out.write(line.encode("utf-8"))
+        counts[entity.schema.name] = counts.get(entity.schema.name, 0) + 1
 
-        def section(table, entities_of):
-            start = out.tell()
-            if table in COPIED and old_sections is not None:
-                copy = ftm_copy.Copy(out, counts, previous / FILE, old_sections[table], PREFIX)
-                copy.merge(
-                    folder / f"{table}.jsonl", previous / f"{table}.jsonl", entities_of, emit
+    def section(table, entities_of):
+        if table not in COPIED:
+            for row in _rows(folder, table):
+                for entity in entities_of(row):
+                    emit(entity)
+            return
+        table_offsets = offsets[table] = ftm_copy.Offsets()
+        made = 0
+
+        def make_rows(rows):
+            nonlocal made
+            for row in rows:
+                table_offsets.add(out.at, made)
+                for entity in entities_of(row):
+                    emit(entity)
+                    made += 1
+
+        files = (tables or {}).get(table)
+        if old is not None and table in old.tables and files is not None and files.runs is not None:
+            starts, numbers = old.tables[table]
+            lines = stack.enter_context((folder / f"{table}.jsonl").open("rb"))
+            k = 0
+            for new_k, old_k, length in files.runs:
+                make_rows(_rows_between(lines, files, k, new_k))
+                first, last = int(starts[old_k]), int(starts[old_k + length])
+                table_offsets.extend(
+                    starts[old_k : old_k + length] - first + out.at,
+                    numbers[old_k : old_k + length] - numbers[old_k] + made,
                 )
-            else:
-                for row in _rows(folder, table):
-                    for entity in entities_of(row):
-                        emit(entity)
-            sections[table] = [start, out.tell()]
+                out.copy(old_file, first, last - first)
+                copied = int(numbers[old_k + length] - numbers[old_k])
+                if copied:
+                    counts[COPIED[table]] = counts.get(COPIED[table], 0) + copied
+                made += copied
+                k = new_k + length
+            make_rows(_rows_between(lines, files, k, files.rows))
+        else:
+            make_rows(_rows(folder, table))
+        table_offsets.add(out.at, made)
 
+    with stack:
         section("firms", lambda row: [firm_entity(row, topics.get(row["id"], ()))])
         section("sites", lambda row: [site_entity(row)])
         section("sources", lambda row: [source_entity(row)])
         section("relationships", lambda row: [relationship_entity(row, proofs.get(row["id"], ()))])
         section("sanctions", lambda row: [designation_entity(row)])
         section("claims", claim_entities)
-    return counts, sections
+    return counts, offsets
+
+
+def _rows_between(lines, files, k0, k1):
+    """Rows k0..k1 of a table's JSON Lines file (open as `lines`), found by its offsets."""
+    if k1 <= k0:
+        return
+    lines.seek(int(files.jsonl[k0]))
+    for _ in range(k1 - k0):
+        yield json.loads(lines.readline())
 
 
 def codebook_section():

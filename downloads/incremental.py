@@ -34,7 +34,7 @@ manifest) raises Unusable, and downloads.package falls back to the full build.
 import json
 import os
 import shutil
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 
 import numpy as np
 
@@ -45,9 +45,11 @@ from .affected import affected  # noqa: F401  (part of this module's interface)
 from .rowindex import (  # noqa: F401  (part of this module's interface)
     FORMAT,
     INDEX,
+    CopiedRuns,
     TableFiles,
     Unusable,
     close_ends,
+    copy_range,
     database_today,
     fingerprint,
     load_previous,
@@ -58,6 +60,36 @@ from .rowindex import (  # noqa: F401  (part of this module's interface)
     write_table,
 )
 from .writers import csv_header
+
+
+class Pieces:
+    """The new file of a table, in order: runs of N-1's rows copied and rows written anew."""
+
+    def __init__(self):
+        # ("copy", k0, k1): N-1's rows k0..k1; ("new", id, csv bytes, json bytes).
+        self.items = []
+
+    def copy(self, k0, k1):
+        if k1 <= k0:
+            return
+        if self.items and self.items[-1][0] == "copy" and self.items[-1][2] == k0:
+            self.items[-1] = ("copy", self.items[-1][1], k1)
+        else:
+            self.items.append(("copy", k0, k1))
+
+    def new(self, identifier, line, json_line):
+        self.items.append(("new", identifier, line, json_line))
+
+    def runs(self):
+        """The copied runs as (first row in N's file, first row in N-1's, number of rows)."""
+        runs, position = [], 0
+        for piece in self.items:
+            if piece[0] == "copy":
+                runs.append((position, piece[1], piece[2] - piece[1]))
+                position += piece[2] - piece[1]
+            else:
+                position += 1
+        return runs
 
 
 def merge_table(table, folder, previous, pks):
@@ -77,23 +109,12 @@ def merge_table(table, folder, previous, pks):
     old_csv = previous.folder / f"{table.name}.csv"
     old_jsonl = previous.folder / f"{table.name}.jsonl"
     n = old.rows
-    # Pieces of the new files, in order: ("copy", k0, k1) a run of N-1's rows,
-    # ("new", id, csv bytes, json bytes) a regenerated row.
-    pieces, delta = [], []
-
-    def copy(k0, k1):
-        if k1 <= k0:
-            return
-        if pieces and pieces[-1][0] == "copy" and pieces[-1][2] == k0:
-            pieces[-1] = ("copy", pieces[-1][1], k1)
-        else:
-            pieces.append(("copy", k0, k1))
-
+    pieces, delta = Pieces(), []
     with open(old_csv, "rb") as csv_in, open(old_jsonl, "rb") as jsonl_in:
         at = 0
         for identifier in sorted(identifiers, key=order):
             k = bisect_left(old.ids, order(identifier), lo=at, key=order)
-            copy(at, k)
+            pieces.copy(at, k)
             new = fresh.get(identifier)
             if k < n and old.ids[k] == identifier:
                 before = (
@@ -102,7 +123,7 @@ def merge_table(table, folder, previous, pks):
                 )
                 at = k + 1
                 if new == before:
-                    copy(k, k + 1)
+                    pieces.copy(k, k + 1)
                     continue
                 if new is None:
                     delta.append(("withdrawn", identifier, None))
@@ -110,37 +131,80 @@ def merge_table(table, folder, previous, pks):
                     row = json.loads(new[1])
                     if json.loads(before[1]) != row:
                         delta.append(("changed", identifier, row))
-                    pieces.append(("new", identifier, *new))
+                    pieces.new(identifier, *new)
             else:
                 at = k
                 if new is not None:
                     delta.append(("added", identifier, json.loads(new[1])))
-                    pieces.append(("new", identifier, *new))
-        copy(at, n)
+                    pieces.new(identifier, *new)
+        pieces.copy(at, n)
 
     files = _write_pieces(table, folder, old, pieces, old_csv, old_jsonl)
-    _mark_reusable(files, old, pieces, previous, csvz, jsonlz)
+    _mark_reusable(files, old, previous, csvz, jsonlz)
     return files, delta
+
+
+def merge_links(table, folder, previous, owner_pks):
+    """Write a link table's files from N-1's and the regenerated pairs of `owner_pks`.
+
+    A link table's rows are pairs in the order of their owner (a claim, a
+    relaying source), whose own row lists the same pairs in a column; so an
+    owner whose pairs can differ is among the records whose rows can
+    (downloads.affected), and every other owner's pairs are N-1's rows.
+    Returns TableFiles (a link table has no delta entries: its owners' rows
+    carry the change).
+    """
+    old, csvz, jsonlz = load_table(previous, table)
+    owners = set()
+    for chunk in chunks(owner_pks):
+        owners.update(
+            table.owner_model.objects.filter(pk__in=chunk).values_list("public_id", flat=True)
+        )
+    fresh = {}
+    for chunk in chunks(owner_pks):
+        queryset = table.public_queryset().filter(**{f"{table.owner}__in": chunk})
+        for row in table.rows(queryset):
+            fresh.setdefault(row[0], []).append((table.row_id(row), *row_bytes(table, row)))
+
+    def owner_order(row_id):
+        return order(row_id.split(" ", 1)[0])
+
+    old_csv = previous.folder / f"{table.name}.csv"
+    old_jsonl = previous.folder / f"{table.name}.jsonl"
+    pieces = Pieces()
+    with open(old_csv, "rb") as csv_in, open(old_jsonl, "rb") as jsonl_in:
+        at = 0
+        for owner in sorted(owners, key=order):
+            k0 = bisect_left(old.ids, order(owner), lo=at, key=owner_order)
+            k1 = bisect_right(old.ids, order(owner), lo=k0, key=owner_order)
+            pieces.copy(at, k0)
+            at = k1
+            before = [
+                (
+                    old.ids[k],
+                    _pread(csv_in, old.csv[k], old.csv[k + 1]),
+                    _pread(jsonl_in, old.jsonl[k], old.jsonl[k + 1]),
+                )
+                for k in range(k0, k1)
+            ]
+            new = fresh.get(owner, [])
+            if new == before:
+                pieces.copy(k0, k1)
+                continue
+            for row in new:
+                pieces.new(*row)
+        pieces.copy(at, old.rows)
+    files = _write_pieces(table, folder, old, pieces, old_csv, old_jsonl)
+    _mark_reusable(files, old, previous, csvz, jsonlz)
+    return files
 
 
 def _pread(handle, start, end):
     return os.pread(handle.fileno(), int(end) - int(start), int(start))
 
 
-def _copy_range(source, target, start, length):
-    while length > 0:
-        try:
-            done = os.copy_file_range(source, target, length, start)
-        except OSError:
-            done = os.write(target, os.pread(source, min(length, 1 << 24), start))
-        if done <= 0:
-            raise OSError("copy_file_range copied nothing")
-        start += done
-        length -= done
-
-
 def _write_pieces(table, folder, old, pieces, old_csv, old_jsonl):
-    if pieces == [("copy", 0, old.rows)]:
+    if pieces.items == [("copy", 0, old.rows)]:
         # Not one row changed: N-1's files are N's. Packages are never written
         # in place, so the two updates can share them (a hard link; a copy
         # where the file system has none).
@@ -150,7 +214,9 @@ def _write_pieces(table, folder, old, pieces, old_csv, old_jsonl):
                 os.link(source, target)
             except OSError:
                 shutil.copyfile(source, target)
-        return TableFiles(table.name, old.ids, old.csv, old.jsonl, list(old.ends))
+        return TableFiles(
+            table.name, old.ids, old.csv, old.jsonl, list(old.ends), runs=pieces.runs()
+        )
     header = csv_header(table).encode()
     ids, csv_parts, jsonl_parts, ends = [], [np.array([len(header)])], [np.array([0])], []
     csv_at, jsonl_at = len(header), 0
@@ -162,13 +228,13 @@ def _write_pieces(table, folder, old, pieces, old_csv, old_jsonl):
     ):
         csv_out.write(header)
         csv_out.flush()
-        for piece in pieces:
+        for piece in pieces.items:
             if piece[0] == "copy":
                 _, k0, k1 = piece
                 c0, c1 = int(old.csv[k0]), int(old.csv[k1])
                 j0, j1 = int(old.jsonl[k0]), int(old.jsonl[k1])
-                _copy_range(csv_in.fileno(), csv_out.fileno(), c0, c1 - c0)
-                _copy_range(jsonl_in.fileno(), jsonl_out.fileno(), j0, j1 - j0)
+                copy_range(csv_in.fileno(), csv_out.fileno(), c0, c1 - c0)
+                copy_range(jsonl_in.fileno(), jsonl_out.fileno(), j0, j1 - j0)
                 csv_parts.append(old.csv[k0 + 1 : k1 + 1] - c0 + csv_at)
                 jsonl_parts.append(old.jsonl[k0 + 1 : k1 + 1] - j0 + jsonl_at)
                 # The segment ends inside the run are N-1's, moved.
@@ -198,32 +264,20 @@ def _write_pieces(table, folder, old, pieces, old_csv, old_jsonl):
         np.concatenate(csv_parts).astype(np.int64),
         np.concatenate(jsonl_parts).astype(np.int64),
         close_ends(ends, len(ids)),
+        runs=pieces.runs(),
     )
 
 
-def _mark_reusable(files, old, pieces, previous, csvz, jsonlz):
+def _mark_reusable(files, old, previous, csvz, jsonlz):
     """Point each new segment that holds exactly an old segment's rows at its compressed bytes."""
-    # New row position -> old row position, for the copied runs.
-    runs, position = [], 0
-    for piece in pieces:
-        if piece[0] == "copy":
-            runs.append((position, piece[1], piece[2] - piece[1]))
-            position += piece[2] - piece[1]
-        else:
-            position += 1
+    runs = CopiedRuns(files.runs)
     old_segments = {start: (i, end) for i, (start, end) in enumerate(old.segments())}
     csv_offsets = _data_offsets(previous, f"{files.name}.csv", csvz)
     jsonl_offsets = _data_offsets(previous, f"{files.name}.jsonl", jsonlz)
-    starts = [run[0] for run in runs]
     for i, (start, end) in enumerate(files.segments()):
-        r = bisect_left(starts, start + 1) - 1
-        if r < 0:
-            continue
-        run_start, old_start, length = runs[r]
-        if end > run_start + length:
-            continue
-        shifted = old_start + (start - run_start)
+        shifted = runs.source_of(start, end)
         match = old_segments.get(shifted)
+        # The first segment of a CSV holds the header too: it matches only N-1's first.
         if match is None or match[1] != shifted + (end - start) or (start == 0) != (shifted == 0):
             continue
         j = match[0]

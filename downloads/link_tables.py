@@ -34,6 +34,7 @@ def claim_links(field, other, other_model, title, description, other_doc):
             other_rows=lambda: other_model.objects.public_rows(),
         ),
         key=("claim_id", f"{other}_id"),
+        owner="claim",
     )
 
 
@@ -85,4 +86,5 @@ SOURCE_RELAYS = Table(
         other_rows=lambda: Source.objects.public_rows(),
     ),
     key=("source_id", "relayed_source_id"),
+    owner="from_source",
 )

@@ -188,29 +188,28 @@ def _build_incremental(folder, update, answered):
         tables, counts, entries = [], {}, []
         for table in TABLES:
             if table.is_link:
-                # A link table is written afresh: its rows are pairs, not records.
-                files = incremental.write_table(folder, table)
-                tables.append(files)
-                counts[table.name] = files.rows
-                continue
-            files, delta = incremental.merge_table(table, folder, previous, affected[table.model])
+                pks = affected[table.owner_model]
+                files = incremental.merge_links(table, folder, previous, pks)
+            else:
+                pks = affected[table.model]
+                files, delta = incremental.merge_table(table, folder, previous, pks)
+                entries += [(table.name, *entry) for entry in delta]
             tables.append(files)
             counts[table.name] = files.rows
-            entries += [(table.name, *entry) for entry in delta]
-            if affected[table.model]:
+            if pks:
                 for name in (f"{table.name}.csv", f"{table.name}.jsonl"):
                     checks[previous.folder / name] = recorded[name]["sha256"]
+        if FTM_FILE in recorded:  # its unchanged entities are copied from it
+            checks[previous.folder / FTM_FILE] = recorded[FTM_FILE]["sha256"]
         for path in checks:
             verified[path] = executor.submit(archive.sha256_of, path)
         counts["delta"] = write_delta(folder, entries, answered)
-        hashes = _finish(folder, update, tables, counts, today, executor, previous=previous.folder)
+        hashes = _finish(folder, update, tables, counts, today, executor, previous=previous)
         for path, digest in verified.items():
             if digest.result() != checks[path]:
                 raise incremental.Unusable(f"{path.name} differs from its recorded SHA-256")
         # A table with no changed row is N-1's file again: its hash must be N-1's.
-        for table, files in zip(TABLES, tables, strict=True):
-            if table.is_link:
-                continue
+        for files in tables:
             for name in (f"{files.name}.csv", f"{files.name}.jsonl"):
                 unchecked = previous.folder / name not in checks
                 if unchecked and hashes[name] != recorded[name]["sha256"]:
@@ -250,21 +249,27 @@ def write_delta(folder, entries, answered):
 def _finish(folder, update, tables, counts, today, executor, previous=None):
     """The readme files, the manifest (hashed in parallel), the zip, the index. Returns the hashes.
 
-    `previous`: the folder of N-1's package when N is merged from it (the
-    FollowTheMoney file copies its unchanged entities).
+    `previous`: N-1's package (rowindex.Previous) when N is merged from it
+    (the FollowTheMoney file copies its unchanged entities, and their
+    compressed segments).
     """
     (folder / "datapackage.json").write_text(
         json.dumps(datapackage(update), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
     (folder / "codebook.md").write_text(codebook(update), encoding="utf-8")
     (folder / "CITATION.cff").write_text(citation_cff(update), encoding="utf-8")
-    entity_counts, ftm_sections = ftm.write(folder, today, previous=previous)
+    by_name = {files.name: files for files in tables}
+    old_entities = ftm_copy.earlier(previous, FTM_FILE)
+    entity_counts, ftm_offsets = ftm.write(folder, today, old=old_entities, tables=by_name)
     counts[FTM_FILE.removesuffix(".jsonl")] = sum(entity_counts.values())
     readme.write(folder, update, counts)
     names = [*table_files(), "delta.jsonl", FTM_FILE, *ABOUT_FILES]
     hashing = {name: executor.submit(archive.sha256_of, folder / name) for name in names}
     hashes = {}
     written = []
+    entities, layout = ftm_copy.member(
+        FTM_FILE, folder / FTM_FILE, ftm_offsets, by_name, old_entities
+    )
 
     def members():
         for files in tables:
@@ -280,6 +285,9 @@ def _finish(folder, update, tables, counts, today, executor, previous=None):
                 hashes.update({key: future.result() for key, future in hashing.items()})
                 _write_manifest(folder, update, counts, hashes)
             path = folder / name
+            if name == FTM_FILE:
+                yield entities
+                continue
             yield archive.Member(name, path, archive.byte_ranges(path.stat().st_size))
 
     archive.write_zip(
@@ -293,7 +301,7 @@ def _finish(folder, update, tables, counts, today, executor, previous=None):
     digest = archive.sha256_of(folder / zip_name(update))
     (folder / f"{zip_name(update)}.sha256").write_text(f"{digest}  {zip_name(update)}\n")
     incremental.write_index(folder, tables, written, today)
-    ftm_copy.write_index(folder, ftm_sections)
+    ftm_copy.write_index(folder, ftm_offsets, layout, entities.compressed)
     return hashes
 
 

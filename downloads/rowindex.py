@@ -12,6 +12,8 @@ differs from its manifest) raises Unusable, and the full build runs instead.
 import csv
 import hashlib
 import json
+import os
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -79,7 +81,10 @@ class TableFiles:
 
     Row k spans csv[k]:csv[k+1] of the CSV (csv[0] is the header's length)
     and jsonl[k]:jsonl[k+1] of the JSON Lines file. `ends` are the rows where
-    the segments of downloads.archive end.
+    the segments of downloads.archive end. `runs`, for a table merged from
+    N-1's (downloads.incremental), are the runs of N-1's rows it copied byte
+    for byte, as (first row here, first row in N-1's, number of rows); None
+    for a table written in full.
     """
 
     name: str
@@ -89,6 +94,7 @@ class TableFiles:
     ends: list
     csv_reuse: dict = field(default_factory=dict)
     jsonl_reuse: dict = field(default_factory=dict)
+    runs: list | None = None
 
     @property
     def rows(self):
@@ -149,6 +155,37 @@ def write_table(folder, table):
         np.array(jsonl_offsets, dtype=np.int64),
         close_ends(segment_ends(ids), len(ids)),
     )
+
+
+class CopiedRuns:
+    """TableFiles.runs, asked where a span of N's rows came from in N-1's."""
+
+    def __init__(self, runs):
+        self.runs = runs or []
+        self.starts = [run[0] for run in self.runs]
+
+    def source_of(self, first, end):
+        """N-1's position of N's row `first` when one run copied rows first..end; else None."""
+        r = bisect_right(self.starts, first) - 1
+        if r < 0:
+            return None
+        run_start, old_start, length = self.runs[r]
+        if end > run_start + length:
+            return None
+        return old_start + (first - run_start)
+
+
+def copy_range(source, target, start, length):
+    """Copy `length` bytes of file descriptor `source` from `start` to where `target` is."""
+    while length > 0:
+        try:
+            done = os.copy_file_range(source, target, length, start)
+        except OSError:
+            done = os.write(target, os.pread(source, min(length, 1 << 24), start))
+        if done <= 0:
+            raise OSError("copy_file_range copied nothing")
+        start += done
+        length -= done
 
 
 # The index ------------------------------------------------------------------

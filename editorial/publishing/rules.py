@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from editorial import publishing
+from hub.chunks import chunks
 from hub.models import Status
 
 from .. import values
@@ -169,15 +170,19 @@ def unarchived_sources_of_public_claims():
     """Public ids of the published claims, and of their sources, that hold no archived copy."""
     from evidence.models import Citation, Source
 
-    missing = Source.objects.public().missing_archive()
-    rows = (
-        Citation.objects.public()
-        .filter(claim__status=Status.PUBLISHED, source__in=missing)
-        .order_by("claim__public_id", "source__public_id")
-        .values_list("claim__public_id", "source__public_id")[:200]
-    )
+    # The sources first, then their citations: the planner cannot estimate the
+    # archive state, and joined in one query it walks every citation.
+    missing = Source.objects.public().missing_archive().values_list("pk", flat=True)
+    rows = []
+    for chunk in chunks(list(missing)):
+        rows += (
+            Citation.objects.public()
+            .filter(claim__status=Status.PUBLISHED, source__in=chunk)
+            .order_by("claim__public_id", "source__public_id")
+            .values_list("claim__public_id", "source__public_id")[:200]
+        )
     claims, sources = {}, {}
-    for claim, source in rows:
+    for claim, source in sorted(rows)[:200]:
         claims[claim] = sources[source] = True
     return list(claims), sorted(sources)
 

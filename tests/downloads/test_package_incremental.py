@@ -177,9 +177,12 @@ def test_every_incrementally_written_package_equals_a_full_rebuild_byte_for_byte
     assert ("claims", "added", claim.public_id) in delta_of(update.number)
     assert ("firms", "changed", w.sany.public_id) in delta_of(update.number)
 
-    # 3: a citation moves to another claim.
+    # 3: a citation moves to another claim; a claim's firms and sites change.
     new_citation = Citation.objects.get(source__public_id=source.public_id)
-    update = publish_checked(edit(new_citation, claim=w.excavators.public_id))
+    update = publish_checked(
+        edit(new_citation, claim=w.excavators.public_id),
+        edit(w.supply, firms=[w.sany.public_id, w.xcmg.public_id], sites=[w.port.public_id]),
+    )
     assert {
         ("claims", "changed", w.presence.public_id),
         ("claims", "changed", w.excavators.public_id),
@@ -342,4 +345,74 @@ def test_entities_of_a_package_made_otherwise_are_all_made_again(
     )
     assert builds == ["incremental"]
     assert len(entities_made["claims"]) == Claim.objects.public().count()
+    assert published_equals_full_rebuild(update, tmp_path)
+
+
+@pytest.fixture
+def link_merges(monkeypatch):
+    """The TableFiles of each link table an incremental build merged."""
+    merged = {}
+    real = incremental.merge_links
+
+    def merge_links(table, *args):
+        merged[table.name] = real(table, *args)
+        return merged[table.name]
+
+    monkeypatch.setattr(incremental, "merge_links", merge_links)
+    return merged
+
+
+def test_an_update_writes_the_pairs_only_of_the_claims_it_changed(
+    link_merges, builds, small_world, editor, tmp_path
+):
+    w = small_world
+    before = (package.directory(1) / "claim_firms.csv").read_text().splitlines()
+    update = publish(
+        staging.stage_edit(
+            record=w.loaders, fields={"firms": [w.xcmg.public_id, w.sany.public_id]}, user=editor
+        ),
+        key="k-links",
+    )
+    assert builds[-1] == "incremental"
+    claim_firms = link_merges["claim_firms"]
+    # Every row but the edited claim's two pairs is one of update 1's, copied.
+    assert (
+        sum(length for _, _, length in claim_firms.runs) == claim_firms.rows - 2 == len(before) - 2
+    )
+    after = (package.directory(update.number) / "claim_firms.csv").read_text().splitlines()
+    assert sorted(set(after) - set(before)) == [f"{w.loaders.public_id},{w.sany.public_id}"]
+    # A link table none of whose owners changed is update 1's file again.
+    sites = link_merges["claim_sites"]
+    assert sites.runs == [(0, 0, sites.rows)]
+    assert published_equals_full_rebuild(update, tmp_path)
+
+
+def test_the_unchanged_entities_keep_their_compressed_bytes_from_the_previous_zip(
+    small_segments, monkeypatch, builds, small_world, editor, tmp_path
+):
+    w = small_world
+    made = []
+    real = ftm_copy.member
+
+    def member(*args, **kwargs):
+        made.append(real(*args, **kwargs))
+        return made[-1]
+
+    monkeypatch.setattr(ftm_copy, "member", member)
+    update = publish(
+        staging.stage_edit(record=w.loaders, fields={"statement": "Edited."}, user=editor),
+        key="k-ftm-zip",
+    )
+    assert builds[-1] == "incremental"
+    entities, layout = made[-1]
+    claims = (package.directory(update.number) / "claims.jsonl").read_text().splitlines()
+    edited = [json.loads(line)["id"] for line in claims].index(w.loaders.public_id)
+    holding_edit = next(
+        i
+        for i, (table, first, end) in enumerate(layout)
+        if table == "claims" and first <= edited < end
+    )
+    copied = {i for i, (table, _, _) in enumerate(layout) if table in ("claims", "sources")}
+    assert entities.reuse, "no segment of the entities was copied from the previous zip"
+    assert set(entities.reuse) == copied - {holding_edit}
     assert published_equals_full_rebuild(update, tmp_path)
