@@ -39,6 +39,8 @@ def footnoted_claims(claims, *, group_by_type=False):
             note = Footnote(number=len(footnotes) + 1, citation=citation)
             footnotes.append(note)
             claim.footnotes.append(note)
+        # Its block reads the same wherever its footnotes start at this number (hub.fragments).
+        claim.fragment_key = f"{claim.pk}-{len(footnotes) - len(claim.footnotes) + 1}"
     if not group_by_type:
         return claims, footnotes
     groups = []

@@ -84,7 +84,7 @@ def _digest(*parts):
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 
-def _generation():
+def generation():
     """What a cached page or count depends on: the published update, and today's date.
 
     The date because some of what pages say follows from it: a reply deadline
@@ -101,7 +101,7 @@ def cached_count(name, params, compute):
     """
     if not settings.HUB_COUNT_CACHE:
         return compute()
-    key = f"{COUNT_PREFIX}:{_generation()}:{_digest(name, params)}"
+    key = f"{COUNT_PREFIX}:{generation()}:{_digest(name, params)}"
     value = cache.get(key)
     if value is None:
         value = compute()
@@ -142,7 +142,7 @@ def _cacheable_response(response):
 def page_key(request):
     # The query's parameters in a fixed order: `?a=1&b=2` and `?b=2&a=1` are one page.
     path = f"{request.path}?{cache_query(request)}"
-    return f"{PAGE_PREFIX}:{_generation()}:{get_language()}:{_digest(request.scheme, request.get_host(), path)}"
+    return f"{PAGE_PREFIX}:{generation()}:{get_language()}:{_digest(request.scheme, request.get_host(), path)}"
 
 
 def _store(key, response):

@@ -482,6 +482,10 @@ MIDDLEWARE += ["hub.cache.PageCacheMiddleware"]
 TEMPLATES[0]["OPTIONS"]["context_processors"] += ["hub.cache.site_context"]
 HUB_PAGE_CACHE = env_bool("HUB_PAGE_CACHE", True)
 HUB_COUNT_CACHE = env_bool("HUB_COUNT_CACHE", True)
+# Per-record parts of pages (a citation's footnote, a claim's block), cached per
+# update and language, so that a page no reader asked for yet renders only what
+# no page showed before (hub/fragments.py).
+HUB_FRAGMENT_CACHE = env_bool("HUB_FRAGMENT_CACHE", True)
 HUB_PAGE_CACHE_SECONDS = int(os.environ.get("HUB_PAGE_CACHE_SECONDS", 24 * 3600))
 # How long a server trusts the shared latest-update number before reading it
 # again (a publish through the staff pages refreshes it at once).

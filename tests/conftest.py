@@ -235,16 +235,17 @@ def fresh_cache():
 
 @pytest.fixture(autouse=True)
 def per_update_caches_off(settings):
-    """Page and count caching (hub/cache.py) are off unless a test turns them on.
+    """Page, count and fragment caching (hub/cache.py, hub/fragments.py) are off unless a test turns them on.
 
     Many tests change published rows directly, or publish through
     editorial.publishing without a request, and then read a page again: in
     production neither happens without the shared update number moving (a
     publish through the staff pages does), so a cached page would be stale
-    only here. tests/hub/test_cache.py turns both on and tests them.
+    only here. tests/hub/test_cache.py and test_fragments.py turn them on and test them.
     """
     settings.HUB_PAGE_CACHE = False
     settings.HUB_COUNT_CACHE = False
+    settings.HUB_FRAGMENT_CACHE = False
 
 
 @pytest.fixture(autouse=True)

@@ -8,6 +8,7 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 
+from hub import fragments as fragments_module
 from hub import links, transliteration
 from hub.records import model_for
 
@@ -107,3 +108,21 @@ def external_link(url, text=""):
     if text == url:
         return format_html('<span class="url-text">{}</span>', url)
     return format_html('{} (<span class="url-text">{}</span>)', text, url)
+
+
+@register.simple_tag
+def fragments(template_name, records, name, attribute=""):
+    """``{% fragments "evidence/_citation.html" footnotes "citation" attribute="citation" %}``.
+
+    `template_name` rendered for each record (or each record's `attribute`)
+    under `name`, each from the per-record fragment cache (hub.fragments).
+    """
+    if attribute:
+        records = [getattr(record, attribute) for record in records]
+    return fragments_module.render_each(template_name, list(records), name)
+
+
+@register.simple_tag
+def fragment(template_name, record, name):
+    """``{% fragment "entities/_network.html" firm "firm" %}``: one record's part, cached."""
+    return fragments_module.render_each(template_name, [record], name)
