@@ -2,9 +2,10 @@
 
 The public data only change when an update is published, so a public page
 is the same for every anonymous reader, in one language, until the next
-update. Every cache key below includes the latest update's number: a
-publish moves every server sharing the cache (Redis, HUB_CACHE_URL) to new
-keys at once, and the old entries simply expire.
+update. Every count's key includes the latest update's number, and every
+stored page carries it: a publish moves every server sharing the cache
+(Redis, HUB_CACHE_URL) to new counts at once, and makes every stored page
+stale, to be rendered again when next asked for.
 
 The latest update number is itself one cached value (`site_state`), so a
 cached page is served without touching the database. It is refreshed
@@ -84,13 +85,14 @@ def _digest(*parts):
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
 
 
-def generation():
+def generation(state=None):
     """What a cached page or count depends on: the published update, and today's date.
 
     The date because some of what pages say follows from it: a reply deadline
     passes (evidence.reply), a designation's end date arrives (sanctions in force).
     """
-    return f"{current_update()}:{timezone.now().date().isoformat()}"
+    update = (state or site_state())["update"]
+    return f"{update}:{timezone.now().date().isoformat()}"
 
 
 def cached_count(name, params, compute):
@@ -140,33 +142,52 @@ def _cacheable_response(response):
 
 
 def page_key(request):
+    """One key per page and language; the update it shows is in the stored value."""
     # The query's parameters in a fixed order: `?a=1&b=2` and `?b=2&a=1` are one page.
     path = f"{request.path}?{cache_query(request)}"
-    return f"{PAGE_PREFIX}:{generation()}:{get_language()}:{_digest(request.scheme, request.get_host(), path)}"
+    return f"{PAGE_PREFIX}:{get_language()}:{_digest(request.scheme, request.get_host(), path)}"
 
 
-def _store(key, response):
+def _lookup(key):
+    """(generation now, the stored page if it is of this generation), in one round trip.
+
+    The site state and the page are read together (one MGET on Redis): a page
+    served from the cache costs one request to the cache server, not two.
+    """
+    found = cache.get_many([STATE_KEY, key])
+    state = found.get(STATE_KEY)
+    if state is None:
+        state = update_published()
+    current = generation(state)
+    stored = found.get(key)
+    return current, (stored if stored is not None and stored[0] == current else None)
+
+
+def _store(key, current, response):
     content = TOKEN_FIELD.sub(rb"\1" + TOKEN_PLACEHOLDER + rb"\2", response.content)
     headers = {name: value for name, value in response.items() if name.lower() in STORED_HEADERS}
-    cache.set(key, (content, headers), timeout=settings.HUB_PAGE_CACHE_SECONDS)
+    cache.set(key, (current, content, headers), timeout=settings.HUB_PAGE_CACHE_SECONDS)
 
 
 def _replay(request, stored):
-    content, headers = stored
+    _, content, headers = stored
     if TOKEN_PLACEHOLDER in content:
         content = content.replace(TOKEN_PLACEHOLDER, get_token(request).encode())
     response = HttpResponse(content)
     for name, value in headers.items():
         response[name] = value
+    response["Content-Length"] = str(len(content))
     return response
 
 
 class PageCacheMiddleware:
     """Serve public GET pages from the cache, per update, language and URL.
 
-    Sits after the session, locale, CSRF, auth and message middleware, so
-    that the reader's language is known and a replayed page still gets its
-    CSRF cookie and security headers from the middleware outside it.
+    Sits after the security, locale and CSRF middleware, so that the reader's
+    language is known and a replayed page still gets its security headers and
+    CSRF cookie from the middleware outside it; and before the session, auth,
+    staff and message middleware, which a request the cache may answer (no
+    session or message cookie) does not need.
     """
 
     def __init__(self, get_response):
@@ -180,14 +201,14 @@ class PageCacheMiddleware:
                 update_published()
             return response
         key = page_key(request)
-        stored = cache.get(key)
+        current, stored = _lookup(key)
         if stored is not None:
             response = _replay(request, stored)
             response[CACHE_HEADER] = "hit"
         else:
             response = self.get_response(request)
             if _cacheable_response(response):
-                _store(key, response)
+                _store(key, current, response)
                 response[CACHE_HEADER] = "miss"
         patch_vary_headers(response, ("Cookie", "Accept-Language"))
         return response

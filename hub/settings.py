@@ -112,12 +112,20 @@ MIDDLEWARE = [
     # A NUL byte in the path or query string is a 400, before PostgreSQL turns it into a 500.
     "hub.middleware.RejectNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    # The reader's language: the django_language cookie set by /i18n/setlang/,
-    # else the browser's Accept-Language, else English. URLs carry no prefix.
+    # Everything from here to the page cache is what a page served from the cache
+    # still needs: its security headers, the reader's language (the django_language
+    # cookie set by /i18n/setlang/, else Accept-Language, else English; URLs carry
+    # no prefix) and, on a page with a form, a CSRF token and cookie.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # Public pages for anonymous readers, per published update (hub/cache.py). A
+    # hit is answered here: what follows only concerns a page being rendered, or
+    # a reader with a session (staff), whom the cache never answers.
+    "hub.cache.PageCacheMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Staff security (README "Security"): request.user.is_verified(); idle and absolute session
     # timeouts; every /staff/ page needs a verified one-time password.
@@ -125,8 +133,6 @@ MIDDLEWARE = [
     "hub.middleware.SessionTimeoutMiddleware",
     "hub.middleware.StaffOTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Turns a login refused for too many failures into the lockout page (429).
     "axes.middleware.AxesMiddleware",
 ]
@@ -218,7 +224,7 @@ _CACHE_URL = os.environ.get("HUB_CACHE_URL", "")
 CACHES = {
     "default": (
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "hub.cache_backend.HubRedisCache",
             "LOCATION": _CACHE_URL,
             "KEY_PREFIX": os.environ.get("HUB_CACHE_PREFIX", "hub"),
             "TIMEOUT": 24 * 3600,
@@ -476,9 +482,7 @@ if HUB_MAP_TILE_URL:
 # Caching per published update (hub/cache.py) ---------------------------------
 # Public pages for anonymous readers, and list counts and facet counts, are
 # cached under keys that include the latest update number, so publishing
-# invalidates them all at once. The middleware comes last, so that everything
-# above it still adds its headers and cookies to a page served from the cache.
-MIDDLEWARE += ["hub.cache.PageCacheMiddleware"]
+# invalidates them all at once (the middleware's place is in MIDDLEWARE above).
 TEMPLATES[0]["OPTIONS"]["context_processors"] += ["hub.cache.site_context"]
 HUB_PAGE_CACHE = env_bool("HUB_PAGE_CACHE", True)
 HUB_COUNT_CACHE = env_bool("HUB_COUNT_CACHE", True)

@@ -34,6 +34,11 @@ def page_keys():
     return [key for key in cache._cache if f"{page_cache.PAGE_PREFIX}:" in key]
 
 
+def stored_generations():
+    """The generation each stored page was rendered for."""
+    return {cache.get(key.split(":", 2)[2])[0] for key in page_keys()}
+
+
 def test_a_cached_page_is_served_without_database_queries(client, django_assert_num_queries, firm):
     first = client.get("/firms/?stage=1")
     assert first["X-Hub-Cache"] == "miss"
@@ -75,7 +80,7 @@ def test_publishing_through_the_staff_pages_moves_every_page_to_a_new_key(firm, 
     public = Client()
     before = public.get(firm.get_absolute_url())
     assert public.get(firm.get_absolute_url())["X-Hub-Cache"] == "hit"
-    old_keys = set(page_keys())
+    old_generations = stored_generations()
 
     reviewer = django_user_model.objects.create_user("rita", is_staff=True, is_superuser=True)
     change = staging.stage_edit(record=firm, fields={"name_en": "Renamed Heavy"}, user=reviewer)
@@ -92,7 +97,8 @@ def test_publishing_through_the_staff_pages_moves_every_page_to_a_new_key(firm, 
     assert after["X-Hub-Cache"] == "miss"
     assert "Renamed Heavy" in after.content.decode()
     assert "Renamed Heavy" not in before.content.decode()
-    assert set(page_keys()) - old_keys  # a new key, under the new update number
+    # The page stored again, for the new update.
+    assert stored_generations() - old_generations == {page_cache.generation()}
 
 
 def test_publishing_outside_a_request_moves_the_key_once_announced(firm, client):
@@ -179,3 +185,36 @@ def test_the_corrections_log_shows_a_new_submission_at_once(client, firm):
     answer = client.get("/corrections/")
     assert "COR-00001" in answer.content.decode()
     assert answer.get("X-Hub-Cache") != "hit"
+
+
+def test_a_page_served_from_the_cache_asks_the_cache_once(firm, monkeypatch):
+    Client().get("/firms/")
+    calls, depth = [], [0]
+
+    def counted(name, original):
+        def call(*args, **kwargs):
+            # Only the calls the hub makes: the in-memory backend's get_many calls get.
+            if not depth[0]:
+                calls.append(name)
+            depth[0] += 1
+            try:
+                return original(*args, **kwargs)
+            finally:
+                depth[0] -= 1
+
+        return call
+
+    for name in ("get", "get_many"):
+        monkeypatch.setattr(cache, name, counted(name, getattr(cache, name)))
+    response = Client().get("/firms/")
+    assert response["X-Hub-Cache"] == "hit"
+    assert calls == ["get_many"]  # the site state and the page in one round trip (MGET)
+
+
+def test_a_page_stored_for_an_earlier_update_is_rendered_again(firm, client):
+    client.get("/firms/")
+    assert client.get("/firms/")["X-Hub-Cache"] == "hit"
+    state = page_cache.site_state()
+    cache.set(page_cache.STATE_KEY, {**state, "update": state["update"] + 1})
+    assert client.get("/firms/")["X-Hub-Cache"] == "miss"
+    assert client.get("/firms/")["X-Hub-Cache"] == "hit"

@@ -106,7 +106,7 @@ def test_each_language_and_each_update_has_fragments_of_its_own(
     assert renders.count("evidence/_citation.html") == 3
     assert 'lang="uk"' in ukrainian
     renders.clear()
-    monkeypatch.setattr(page_cache, "current_update", lambda: 99)
+    monkeypatch.setattr(page_cache, "site_state", lambda: {"update": 99, "synthetic": []})
     page(firm.get_absolute_url())
     assert renders.count("evidence/_citation.html") == 3
 
