@@ -126,6 +126,12 @@ class Placed:
     note: str = ""
     reported: str = ""
 
+    @property
+    def fragment_key(self):
+        # Its table row (entities/_timeline_row.html, a per-record fragment)
+        # follows from the claim alone: its dates, sources and places.
+        return self.claim.pk
+
 
 def place(claim):
     """A claim's Placed: event, period or reported, clamped to its place's occupation."""

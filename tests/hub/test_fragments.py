@@ -57,13 +57,15 @@ def page(path, language="en"):
 
 
 @pytest.mark.parametrize("language", ["en", "uk"])
-@pytest.mark.parametrize("record", ["firm", "site", "claim"])
+@pytest.mark.parametrize("record", ["firm", "site", "claim", "firm list", "claim list"])
 def test_a_page_reads_the_same_with_fragments_cached_as_rendered(settings, firm, record, language):
     site = firm.claims.first().sites.get()
     url = {
         "firm": firm.get_absolute_url(),
         "site": site.get_absolute_url(),
         "claim": firm.claims.first().get_absolute_url(),
+        "firm list": "/firms/",
+        "claim list": "/claims/",
     }[record]
     settings.HUB_FRAGMENT_CACHE = False
     rendered = page(url, language)
@@ -79,9 +81,11 @@ def test_a_second_view_renders_no_claim_or_citation_again(fragments_on, renders,
     page(firm.get_absolute_url())
     assert renders.count("evidence/_claim_footnoted.html") == 3
     assert renders.count("evidence/_citation.html") == 3
+    assert renders.count("entities/_timeline_row.html") == 3
     renders.clear()
     page(firm.get_absolute_url())
     assert "evidence/_claim_footnoted.html" not in renders
+    assert "entities/_timeline_row.html" not in renders
     assert "evidence/_citation.html" not in renders
     assert "entities/_network.html" not in renders
 
@@ -141,3 +145,17 @@ def test_the_digest_of_a_partial_covers_the_partials_it_includes(settings, monke
 
     monkeypatch.setattr(fragments, "get_template", get_template)
     assert fragments.template_digest("evidence/_citation.html") != before
+
+
+def test_a_row_rendered_for_one_list_is_read_from_the_cache_by_another(fragments_on, renders, firm):
+    page("/claims/")
+    page("/firms/")
+    assert renders.count("evidence/_claim_row.html") == 3
+    assert renders.count("entities/_firm_row.html") == 1
+    renders.clear()
+    claim_type = firm.claims.first().claim_type
+    filtered = page(f"/claims/?claim_type={claim_type}")
+    page(f"/firms/?q={firm.name_en}")
+    assert "evidence/_claim_row.html" not in renders
+    assert "entities/_firm_row.html" not in renders
+    assert firm.claims.first().public_id in filtered
