@@ -26,6 +26,9 @@ so the language switcher and the correction form work from a cached page.
 
 import hashlib
 import re
+import secrets
+import threading
+from collections import OrderedDict
 
 from django.apps import apps
 from django.conf import settings
@@ -58,13 +61,17 @@ def update_published():
     state = {
         "update": max((number for number, _ in rows), default=0),
         "synthetic": sorted(number for number, synthetic in rows if synthetic),
+        # New every time the state is written (after a POST, a publish, or the
+        # shared cache emptied): the copies each process keeps of pages it
+        # served (RecentPages) are good only under the epoch they were read in.
+        "epoch": secrets.token_hex(8),
     }
     cache.set(STATE_KEY, state, timeout=settings.HUB_SITE_STATE_SECONDS)
     return state
 
 
 def site_state():
-    """{"update": latest update number, "synthetic": [numbers of synthetic updates]}."""
+    """{"update": latest update number, "synthetic": [numbers of synthetic updates], "epoch": …}."""
     state = cache.get(STATE_KEY)
     return state if state is not None else update_published()
 
@@ -148,25 +155,93 @@ def page_key(request):
     return f"{PAGE_PREFIX}:{get_language()}:{_digest(request.scheme, request.get_host(), path)}"
 
 
-def _lookup(key):
-    """(generation now, the stored page if it is of this generation), in one round trip.
+class RecentPages:
+    """This process's own copies of the pages it served last, up to `limit` bytes.
 
-    The site state and the page are read together (one MGET on Redis): a page
-    served from the cache costs one request to the cache server, not two.
+    A stored page otherwise travels from the shared cache on every hit, and for a
+    large profile (some 190 KB) that transfer costs more than the rest of the hit.
+    A copy is served only while the shared site state is still the one it was
+    read under (its `epoch`), so a publish or an emptied cache on any server
+    retires every process's copies as it does the shared entries; the state is
+    still read from the shared cache on every request.
     """
-    found = cache.get_many([STATE_KEY, key])
-    state = found.get(STATE_KEY)
-    if state is None:
-        state = update_published()
-    current = generation(state)
-    stored = found.get(key)
-    return current, (stored if stored is not None and stored[0] == current else None)
+
+    def __init__(self, limit):
+        self.limit = limit
+        self.pages = OrderedDict()
+        self.size = 0
+        self.lock = threading.Lock()
+
+    def __contains__(self, key):
+        return key in self.pages
+
+    def clear(self):
+        with self.lock:
+            self.pages.clear()
+            self.size = 0
+
+    def get(self, key, epoch):
+        if epoch is None:  # a state written before epochs were
+            return None
+        with self.lock:
+            held = self.pages.get(key)
+            if held is None:
+                return None
+            if held[0] != epoch:
+                self._drop(key)
+                return None
+            self.pages.move_to_end(key)
+            return held[1]
+
+    def put(self, key, epoch, stored):
+        size = len(stored[1])
+        if epoch is None or size > self.limit:
+            return
+        with self.lock:
+            if key in self.pages:
+                self._drop(key)
+            self.pages[key] = (epoch, stored)
+            self.size += size
+            while self.size > self.limit:
+                self._drop(next(iter(self.pages)))
+
+    def _drop(self, key):
+        _, stored = self.pages.pop(key)
+        self.size -= len(stored[1])
 
 
-def _store(key, current, response):
+recent_pages = RecentPages(settings.HUB_PAGE_CACHE_LOCAL_BYTES)
+
+
+def _lookup(key):
+    """(site state, the stored page if it is of the current generation).
+
+    One round trip to the shared cache: the site state alone when this process
+    holds a copy of the page, else the state and the page together (one MGET
+    on Redis).
+    """
+    if key in recent_pages:
+        state = cache.get(STATE_KEY) or update_published()
+        held = recent_pages.get(key, state.get("epoch"))
+        if held is not None and held[0] == generation(state):
+            return state, held
+        stored = cache.get(key)
+    else:
+        found = cache.get_many([STATE_KEY, key])
+        state = found.get(STATE_KEY) or update_published()
+        stored = found.get(key)
+    if stored is None or stored[0] != generation(state):
+        return state, None
+    recent_pages.put(key, state.get("epoch"), stored)
+    return state, stored
+
+
+def _store(key, state, response):
     content = TOKEN_FIELD.sub(rb"\1" + TOKEN_PLACEHOLDER + rb"\2", response.content)
     headers = {name: value for name, value in response.items() if name.lower() in STORED_HEADERS}
-    cache.set(key, (current, content, headers), timeout=settings.HUB_PAGE_CACHE_SECONDS)
+    stored = (generation(state), content, headers)
+    cache.set(key, stored, timeout=settings.HUB_PAGE_CACHE_SECONDS)
+    recent_pages.put(key, state.get("epoch"), stored)
 
 
 def _replay(request, stored):
@@ -201,14 +276,14 @@ class PageCacheMiddleware:
                 update_published()
             return response
         key = page_key(request)
-        current, stored = _lookup(key)
+        state, stored = _lookup(key)
         if stored is not None:
             response = _replay(request, stored)
             response[CACHE_HEADER] = "hit"
         else:
             response = self.get_response(request)
             if _cacheable_response(response):
-                _store(key, current, response)
+                _store(key, state, response)
                 response[CACHE_HEADER] = "miss"
         patch_vary_headers(response, ("Cookie", "Accept-Language"))
         return response

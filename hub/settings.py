@@ -485,6 +485,9 @@ if HUB_MAP_TILE_URL:
 # invalidates them all at once (the middleware's place is in MIDDLEWARE above).
 TEMPLATES[0]["OPTIONS"]["context_processors"] += ["hub.cache.site_context"]
 HUB_PAGE_CACHE = env_bool("HUB_PAGE_CACHE", True)
+# Each process also keeps copies of the pages it served last, up to this many bytes
+# (hub.cache.RecentPages): a hit then reads only the small site state from Redis.
+HUB_PAGE_CACHE_LOCAL_BYTES = int(os.environ.get("HUB_PAGE_CACHE_LOCAL_BYTES", 32 * 1024 * 1024))
 HUB_COUNT_CACHE = env_bool("HUB_COUNT_CACHE", True)
 # Per-record parts of pages (a citation's footnote, a claim's block), cached per
 # update and language, so that a page no reader asked for yet renders only what

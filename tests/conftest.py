@@ -221,13 +221,17 @@ def default_language():
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    """Each test starts with an empty in-process cache (rate-limit counters, form nonces).
+    """Each test starts with an empty in-process cache (rate-limit counters, form nonces,
+    the process's copies of pages).
 
     Only the in-process cache is cleared: a shared Redis is never flushed by a test.
     """
     from django.core.cache import caches
     from django.core.cache.backends.locmem import LocMemCache
 
+    from hub.cache import recent_pages
+
+    recent_pages.clear()
     backend = caches["default"]
     if isinstance(backend, LocMemCache):
         backend.clear()

@@ -187,8 +187,9 @@ def test_the_corrections_log_shows_a_new_submission_at_once(client, firm):
     assert answer.get("X-Hub-Cache") != "hit"
 
 
-def test_a_page_served_from_the_cache_asks_the_cache_once(firm, monkeypatch):
-    Client().get("/firms/")
+@pytest.fixture
+def cache_calls(monkeypatch):
+    """The calls the hub makes to the shared cache, by method name."""
     calls, depth = [], [0]
 
     def counted(name, original):
@@ -206,9 +207,58 @@ def test_a_page_served_from_the_cache_asks_the_cache_once(firm, monkeypatch):
 
     for name in ("get", "get_many"):
         monkeypatch.setattr(cache, name, counted(name, getattr(cache, name)))
+    return calls
+
+
+def test_a_page_another_server_stored_is_read_with_the_site_state_in_one_round_trip(
+    firm, cache_calls
+):
+    Client().get("/firms/")
+    page_cache.recent_pages.pages.clear()  # as on a server that did not render it
+    cache_calls.clear()
     response = Client().get("/firms/")
     assert response["X-Hub-Cache"] == "hit"
-    assert calls == ["get_many"]  # the site state and the page in one round trip (MGET)
+    assert cache_calls == ["get_many"]  # the site state and the page together (MGET)
+
+
+def test_a_page_this_process_served_reads_only_the_site_state_from_the_shared_cache(
+    firm, cache_calls
+):
+    first = Client().get("/firms/")
+    cache_calls.clear()
+    response = Client().get("/firms/")
+    assert response["X-Hub-Cache"] == "hit"
+    assert cache_calls == ["get"]  # the small site state; the page is this process's copy
+    assert TOKEN.sub("", response.content.decode()) == TOKEN.sub("", first.content.decode())
+
+
+def test_a_process_s_copy_of_a_page_is_retired_with_the_shared_state(firm, client):
+    client.get("/firms/")
+    assert client.get("/firms/")["X-Hub-Cache"] == "hit"
+    cache.clear()  # the shared cache emptied: every process's copies go with it
+    assert client.get("/firms/")["X-Hub-Cache"] == "miss"
+    assert client.get("/firms/")["X-Hub-Cache"] == "hit"
+    page_cache.update_published()  # what every POST and every publish does
+    assert client.get("/firms/")["X-Hub-Cache"] == "hit"  # read again from the shared entry
+    state = page_cache.site_state()
+    cache.set(page_cache.STATE_KEY, {**state, "update": state["update"] + 1})
+    assert client.get("/firms/")["X-Hub-Cache"] == "miss"  # a new update: rendered again
+
+
+def test_a_process_keeps_copies_of_pages_up_to_its_byte_limit():
+    pages = page_cache.RecentPages(limit=250)
+    for name in "abc":
+        pages.put(name, "e1", ("g", b"x" * 100, {}))
+    assert "a" not in pages  # the oldest went to make room
+    assert pages.get("b", "e1") == ("g", b"x" * 100, {})
+    pages.put("d", "e1", ("g", b"x" * 100, {}))
+    assert "c" not in pages  # "b" was read since, so "c" was the least recent
+    assert pages.size == 200
+    assert pages.get("b", "e2") is None  # another epoch: retired
+    assert "b" not in pages
+    assert pages.size == 100
+    pages.put("big", "e1", ("g", b"x" * 251, {}))
+    assert "big" not in pages
 
 
 def test_a_page_stored_for_an_earlier_update_is_rendered_again(firm, client):
