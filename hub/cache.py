@@ -222,15 +222,17 @@ def _lookup(key):
     """
     if key in recent_pages:
         state = cache.get(STATE_KEY) or update_published()
-        held = recent_pages.get(key, state.get("epoch"))
-        if held is not None and held[0] == generation(state):
-            return state, held
+        current = generation(state)
+        stored = recent_pages.get(key, state.get("epoch"))
+        if stored is not None and stored[0] == current:
+            return state, stored
         stored = cache.get(key)
     else:
         found = cache.get_many([STATE_KEY, key])
         state = found.get(STATE_KEY) or update_published()
+        current = generation(state)
         stored = found.get(key)
-    if stored is None or stored[0] != generation(state):
+    if stored is None or stored[0] != current:
         return state, None
     recent_pages.put(key, state.get("epoch"), stored)
     return state, stored

@@ -480,9 +480,9 @@ if HUB_MAP_TILE_URL:
     SECURE_CSP["img-src"] = [*SECURE_CSP["img-src"], _tile_csp_source(HUB_MAP_TILE_URL)]
 
 # Caching per published update (hub/cache.py) ---------------------------------
-# Public pages for anonymous readers, and list counts and facet counts, are
-# cached under keys that include the latest update number, so publishing
-# invalidates them all at once (the middleware's place is in MIDDLEWARE above).
+# Public pages for anonymous readers (each stored with the update it shows), and
+# list counts and facet counts (keyed by it), are cached per published update, so
+# publishing retires them all at once (the middleware's place is in MIDDLEWARE above).
 TEMPLATES[0]["OPTIONS"]["context_processors"] += ["hub.cache.site_context"]
 HUB_PAGE_CACHE = env_bool("HUB_PAGE_CACHE", True)
 # Each process also keeps copies of the pages it served last, up to this many bytes
